@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Quick start: install missing packages, build Release, start the server on ./data.
+# Extra arguments go to `orderstream serve` (e.g. --port 8080 --partitions 8).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/deps.sh"
+dir=$("$root/scripts/build.sh" | tail -n 1)
+cd "$root"
+exec "$dir/orderstream" serve --config "$root/config/orderstream.toml" "$@"

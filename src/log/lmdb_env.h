@@ -1,0 +1,98 @@
+// RAII wrappers over LMDB: the only place in orderstream that includes <lmdb.h>. LMDB return codes
+// become Status here. An LmdbEnv may be shared by threads; a txn belongs to the thread that began it.
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace orderstream::log {
+
+// Converts an LMDB/errno return code to a Status; `what` says which operation failed.
+Status lmdb_status(int rc, std::string_view what);
+
+inline MDB_val to_val(std::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+// REQUIRES: the view is used only while the txn that produced `v` is alive.
+inline std::string_view to_view(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
+
+// One LMDB environment (one data directory). Owned by the Log; dies after every txn on it.
+class LmdbEnv {
+ public:
+  LmdbEnv() = default;
+  ~LmdbEnv();
+  LmdbEnv(const LmdbEnv&) = delete;
+  LmdbEnv& operator=(const LmdbEnv&) = delete;
+
+  // Opens `dir` (must exist). read_only opens with MDB_RDONLY: safe beside a live writer process.
+  Status open(const std::string& dir, uint64_t map_size_bytes, unsigned max_dbs, bool read_only);
+  // Flushes every committed txn to disk (fdatasync). Thread-safe.
+  Status sync();
+  // REQUIRES: no txn is active in this process.
+  Status set_map_size(uint64_t bytes);
+  MDB_env* raw() const { return env_; }
+  bool read_only() const { return read_only_; }
+
+ private:
+  MDB_env* env_ = nullptr;
+  bool read_only_ = false;
+};
+
+// A transaction; aborts in its destructor unless committed. Used by one thread.
+class LmdbTxn {
+ public:
+  LmdbTxn() = default;
+  ~LmdbTxn() { abort(); }
+  LmdbTxn(LmdbTxn&& o) noexcept : txn_(o.txn_) { o.txn_ = nullptr; }
+  LmdbTxn& operator=(LmdbTxn&& o) noexcept;
+  LmdbTxn(const LmdbTxn&) = delete;
+
+  Status begin(const LmdbEnv& env, bool read_only);
+  Status commit();
+  void abort();
+  MDB_txn* raw() const { return txn_; }
+
+  // Found: value view valid until the txn ends. NotFound is returned as a Status code.
+  Status get(MDB_dbi dbi, std::string_view key, std::string_view* value) const;
+  Status put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags = 0);
+  Status del(MDB_dbi dbi, std::string_view key);
+  Result<MDB_dbi> open_dbi(const std::string& name, bool create);
+
+ private:
+  MDB_txn* txn_ = nullptr;
+};
+
+// A cursor; closes in its destructor, which must run before its txn ends.
+class LmdbCursor {
+ public:
+  LmdbCursor() = default;
+  ~LmdbCursor();
+  LmdbCursor(const LmdbCursor&) = delete;
+  LmdbCursor& operator=(const LmdbCursor&) = delete;
+
+  Status open(const LmdbTxn& txn, MDB_dbi dbi);
+  // Each positions the cursor and returns true, false at the end/not found, or an error Status.
+  Result<bool> first() { return move(MDB_FIRST, {}); }
+  Result<bool> last() { return move(MDB_LAST, {}); }
+  Result<bool> next() { return move(MDB_NEXT, {}); }
+  Result<bool> seek(std::string_view key) { return move(MDB_SET_RANGE, key); }  // first >= key
+  std::string_view key() const { return to_view(key_); }
+  std::string_view value() const { return to_view(val_); }
+  // Deletes the current item; a following next() yields the item after it (LMDB keeps C_DEL).
+  Status del();
+
+ private:
+  Result<bool> move(MDB_cursor_op op, std::string_view key);
+  MDB_cursor* cur_ = nullptr;
+  MDB_val key_{0, nullptr};
+  MDB_val val_{0, nullptr};
+};
+
+}  // namespace orderstream::log

@@ -1,0 +1,204 @@
+#include "log/log.h"
+
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "log/coding.h"
+#include "log/log_impl.h"
+
+namespace orderstream::log {
+namespace {
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+LogImpl::~LogImpl() {
+  if (lock_fd >= 0) ::close(lock_fd);  // releases the flock
+}
+
+Result<TopicState*> LogImpl::find_topic(std::string_view name) const {
+  std::shared_lock lock(topics_mu);
+  auto it = topics.find(name);
+  if (it == topics.end()) return not_found("topic '" + std::string(name) + "' does not exist");
+  return it->second.get();
+}
+
+Result<PartitionState*> LogImpl::find(const TopicPartition& tp) const {
+  OS_ASSIGN_OR_RETURN(TopicState * t, find_topic(tp.topic));
+  if (tp.partition.v < 0 || tp.partition.v >= t->info.partitions)
+    return not_found("partition " + std::to_string(tp.partition.v) + " of topic '" + tp.topic +
+                     "' does not exist (it has " + std::to_string(t->info.partitions) +
+                     " partitions)");
+  return t->parts[static_cast<size_t>(tp.partition.v)].get();
+}
+
+Result<ReadView> LogImpl::read_view() const {
+  auto txn = std::make_unique<LmdbTxn>();
+  OS_RETURN_IF_ERROR(txn->begin(env, /*read_only=*/true));
+  return ReadView(this, std::move(txn));
+}
+
+Status LogImpl::write(const std::function<Status(WriteTxn&)>& fn) {
+  if (env.read_only()) return invalid_argument("the log is open read-only");
+  std::lock_guard lock(write_mu);
+  if (!sticky.is_ok()) return sticky;
+  auto txn = std::make_unique<LmdbTxn>();
+  OS_RETURN_IF_ERROR(txn->begin(env, /*read_only=*/false));
+  WriteTxn w(this, std::move(txn), wall_ms());
+  OS_RETURN_IF_ERROR(fn(w));
+  for (auto& [orig, s] : w.dirty_) {
+    (void)orig;
+    // Partition metadata lives in the same txn as the records it describes, so the two can
+    // never disagree after a crash.
+    OS_RETURN_IF_ERROR(w.txn_->put(meta_dbi, s->meta_key, encode_partition_meta(*s)));
+  }
+  Status st = w.txn_->commit();
+  if (!st.is_ok()) {
+    // LMDB may have written part of the txn's pages; no later commit can be trusted until a
+    // reopen re-reads the last valid meta page.
+    if (st.code() != StatusCode::kNoSpace) sticky = st;
+    return st;
+  }
+  int64_t records = 0, bytes = 0;
+  {
+    std::unique_lock tl(topics_mu);
+    for (auto& [orig, s] : w.dirty_) {
+      auto* target = const_cast<PartitionState*>(orig);
+      records += s->count - target->count;
+      bytes += s->bytes - target->bytes;
+      *target = *s;
+    }
+  }
+  if (records > 0) appended_records.fetch_add(records, std::memory_order_relaxed);
+  if (bytes > 0) appended_bytes.fetch_add(bytes, std::memory_order_relaxed);
+  wake();
+  return Status::ok();
+}
+
+void LogImpl::wake() {
+  {
+    std::lock_guard lock(wake_mu);
+    version.fetch_add(1, std::memory_order_release);
+  }
+  wake_cv.notify_all();
+}
+
+Log::Log(std::unique_ptr<LogImpl> impl) : impl_(std::move(impl)) {}
+Log::~Log() { shutdown(); }
+
+Status Log::create_topic(const std::string& name, int32_t partitions, const TopicConfig& config) {
+  OS_RETURN_IF_ERROR(validate_topic_name(name));
+  if (partitions < 1 || partitions > kMaxPartitions)
+    return invalid_argument("partitions must be 1.." + std::to_string(kMaxPartitions));
+  if (impl_->find_topic(name).ok()) return conflict("topic '" + name + "' already exists");
+  return impl_->create_topic(name, partitions, config);
+}
+
+Status Log::delete_topic(const std::string& name) { return impl_->delete_topic(name); }
+
+Status Log::alter_topic(const std::string& name, const TopicConfig& config) {
+  return impl_->alter_topic(name, config);
+}
+
+std::vector<TopicInfo> Log::topics() const {
+  std::shared_lock lock(impl_->topics_mu);
+  std::vector<TopicInfo> out;
+  for (const auto& [name, t] : impl_->topics) out.push_back(t->info);
+  return out;
+}
+
+Result<TopicInfo> Log::topic(const std::string& name) const {
+  OS_ASSIGN_OR_RETURN(TopicState * t, impl_->find_topic(name));
+  std::shared_lock lock(impl_->topics_mu);
+  return t->info;
+}
+
+Result<ReadView> Log::read_view() const { return impl_->read_view(); }
+
+Status Log::write(const std::function<Status(WriteTxn&)>& fn) { return impl_->write(fn); }
+
+Status Log::sync() {
+  LogImpl& L = *impl_;
+  uint64_t target = L.version.load(std::memory_order_acquire);
+  std::unique_lock lock(L.sync_mu);
+  while (true) {
+    if (L.synced_version >= target) return Status::ok();
+    if (!L.syncing) break;
+    // Another caller's fdatasync is running; it may not cover our commit, so wait and re-check.
+    L.sync_cv.wait(lock);
+  }
+  L.syncing = true;
+  uint64_t covering = L.version.load(std::memory_order_acquire);
+  lock.unlock();
+  Status st = L.env.sync();
+  lock.lock();
+  L.syncing = false;
+  if (st.is_ok()) L.synced_version = std::max(L.synced_version, covering);
+  L.sync_cv.notify_all();
+  return st;
+}
+
+Result<std::vector<Offset>> Log::append(const std::string& topic,
+                                        std::optional<PartitionId> partition,
+                                        std::span<const RecordData> records) {
+  std::vector<Offset> offsets;
+  offsets.reserve(records.size());
+  OS_RETURN_IF_ERROR(write([&](WriteTxn& w) {
+    offsets.clear();
+    for (const RecordData& r : records) {
+      PartitionId p;
+      if (partition) {
+        p = *partition;
+      } else {
+        OS_ASSIGN_OR_RETURN(p, w.partition_for(topic, r.key));
+      }
+      OS_ASSIGN_OR_RETURN(Offset o, w.append(TopicPartition{topic, p}, r));
+      offsets.push_back(o);
+    }
+    return Status::ok();
+  }));
+  return offsets;
+}
+
+uint64_t Log::version() const { return impl_->version.load(std::memory_order_acquire); }
+
+uint64_t Log::wait_for_change(uint64_t seen, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->wake_mu);
+  impl_->wake_cv.wait_for(lock, timeout, [&] {
+    return impl_->version.load(std::memory_order_acquire) != seen ||
+           impl_->shut_down.load(std::memory_order_acquire);
+  });
+  return impl_->version.load(std::memory_order_acquire);
+}
+
+void Log::shutdown() {
+  {
+    std::lock_guard lock(impl_->wake_mu);
+    impl_->shut_down.store(true, std::memory_order_release);
+  }
+  impl_->wake_cv.notify_all();
+}
+
+bool Log::is_shut_down() const { return impl_->shut_down.load(std::memory_order_acquire); }
+
+std::vector<std::pair<TopicPartition, Status>> Log::failed_partitions() const {
+  std::shared_lock lock(impl_->topics_mu);
+  std::vector<std::pair<TopicPartition, Status>> out;
+  for (const auto& [name, t] : impl_->topics)
+    for (size_t p = 0; p < t->parts.size(); ++p)
+      if (!t->parts[p]->failed.is_ok())
+        out.emplace_back(TopicPartition{name, PartitionId(static_cast<int32_t>(p))},
+                         t->parts[p]->failed);
+  return out;
+}
+
+const LogOptions& Log::options() const { return impl_->options; }
+int64_t Log::appended_records() const { return impl_->appended_records.load(); }
+int64_t Log::appended_bytes() const { return impl_->appended_bytes.load(); }
+
+}  // namespace orderstream::log

@@ -1,0 +1,110 @@
+// The embedded, partitioned, append-only log on one LMDB environment (one data directory):
+// topics, partitions, records, consumer-group offsets and the stream runtime's state stores, all
+// writable in one atomic transaction. Log is thread-safe; a ReadView or WriteTxn belongs to the
+// thread that made it and must die before the Log.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/strong_int.h"
+#include "log/read_view.h"
+#include "log/record.h"
+#include "log/topic_config.h"
+#include "log/write_txn.h"
+
+namespace orderstream::log {
+
+struct LogOptions {
+  std::string dir = "./data";
+  uint64_t map_size_bytes = 16ull << 30;  // virtual; the file grows only as data is written
+  unsigned max_dbs = 4096;                // one per topic-partition plus a few
+  bool read_only = false;         // MDB_RDONLY: safe beside a live writer in another process
+  bool create_if_missing = false;  // create the directory and a new log if absent
+  bool paranoid = false;           // verify every record on open and fail the open on corruption
+  int tail_check_records = 64;     // records verified at each partition's tail on open
+};
+
+struct TopicInfo {
+  std::string name;
+  int32_t partitions = 0;
+  TopicConfig config;
+};
+
+struct CleanerStats {
+  int64_t records_removed = 0;
+  int64_t bytes_removed = 0;
+  int64_t tombstones_removed = 0;
+};
+
+// Called for each problem verify() finds.
+using CorruptionReporter = std::function<void(const TopicPartition&, Offset, const Status&)>;
+
+class Log {
+ public:
+  // Opens (or, with create_if_missing, creates) the log in options.dir. Errors: NotFound (no such
+  // directory or no log in it), InvalidArgument (a directory that is not an orderstream log),
+  // Busy (another process holds it for writing), Corruption (paranoid mode found a bad record).
+  static Result<std::unique_ptr<Log>> open(const LogOptions& options);
+  ~Log();
+  Log(const Log&) = delete;
+  Log& operator=(const Log&) = delete;
+
+  // --- topics. Conflict if the topic exists; NotFound if it does not.
+  Status create_topic(const std::string& name, int32_t partitions, const TopicConfig& config);
+  Status delete_topic(const std::string& name);
+  Status alter_topic(const std::string& name, const TopicConfig& config);
+  std::vector<TopicInfo> topics() const;
+  Result<TopicInfo> topic(const std::string& name) const;
+
+  // --- reads: a consistent snapshot of everything committed so far.
+  Result<ReadView> read_view() const;
+
+  // --- writes. Runs fn inside one LMDB write txn and commits it if fn returns OK (aborts
+  // otherwise, returning fn's Status). Calls are serialized; readers are woken after the commit.
+  // The commit survives a process crash; call sync() to survive an OS crash or power loss.
+  // After a failed commit every later write fails with that Status (sticky) until reopen.
+  Status write(const std::function<Status(WriteTxn&)>& fn);
+  // Makes every commit so far durable. Concurrent callers share one fdatasync (group commit).
+  Status sync();
+  // Appends records to one partition (or by key / round robin when partition is nullopt).
+  Result<std::vector<Offset>> append(const std::string& topic, std::optional<PartitionId> partition,
+                                     std::span<const RecordData> records);
+
+  // --- wake-ups. version() grows with every commit. wait_for_change blocks until version() !=
+  // seen, the timeout passes, or shutdown() was called; returns the current version.
+  uint64_t version() const;
+  uint64_t wait_for_change(uint64_t seen, std::chrono::milliseconds timeout) const;
+  // Wakes every waiter and makes later waits return at once. Idempotent.
+  void shutdown();
+  bool is_shut_down() const;
+
+  // --- maintenance (writes; run by the cleaner thread or the CLI).
+  // Compacts `topic` (all compacted topics when empty): keeps the latest record per key, drops
+  // tombstones older than delete.retention.ms. Offsets never change.
+  Result<CleanerStats> compact(const std::string& topic, int64_t now_ms);
+  // Deletes from each partition's head what is past retention.ms or over retention.bytes.
+  Result<CleanerStats> enforce_retention(int64_t now_ms);
+  // Checks every record's CRC, offsets against partition metadata, and counts. OK if clean.
+  Status verify(const CorruptionReporter& report) const;
+  // Partitions found corrupt on open: readable up to the damage, refusing appends.
+  std::vector<std::pair<TopicPartition, Status>> failed_partitions() const;
+
+  const LogOptions& options() const;
+  // Records and stored bytes appended since open (for metrics).
+  int64_t appended_records() const;
+  int64_t appended_bytes() const;
+
+ private:
+  explicit Log(std::unique_ptr<LogImpl> impl);
+  std::unique_ptr<LogImpl> impl_;
+};
+
+}  // namespace orderstream::log

@@ -1,0 +1,102 @@
+// Internal state of a Log shared by log.cpp, log_open.cpp, read_view.cpp, write_txn.cpp and
+// cleaner.cpp. Not part of the public surface.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "log/lmdb_env.h"
+#include "log/log.h"
+
+namespace orderstream::log {
+
+// Positions of one partition as of the last commit (or, inside a WriteTxn, uncommitted).
+struct PartitionState {
+  MDB_dbi dbi = 0;
+  std::string meta_key;  // its row in __meta
+  Offset start;
+  Offset end;
+  int64_t count = 0;
+  int64_t bytes = 0;
+  Status failed;  // non-OK once corruption was found on open: appends refused
+};
+
+struct TopicState {
+  TopicInfo info;
+  std::vector<std::unique_ptr<PartitionState>> parts;
+  std::atomic<uint32_t> round_robin{0};
+};
+
+// Keys of the __meta database.
+std::string topic_meta_key(std::string_view topic);
+std::string partition_meta_key(const TopicPartition& tp);
+std::string partition_db_name(const TopicPartition& tp);
+std::string encode_topic_meta(int32_t partitions, const TopicConfig& config);
+std::string encode_partition_meta(const PartitionState& s);
+bool decode_partition_meta(std::string_view v, PartitionState* s);
+std::string offset_key(Offset o);  // 8 bytes big-endian
+std::string group_key(std::string_view group, const TopicPartition& tp);
+std::string store_key(std::string_view store, std::string_view key);
+
+constexpr std::string_view kFormatMarker = "orderstream-log 1";
+
+struct LogImpl {
+  LogOptions options;
+  LmdbEnv env;
+  MDB_dbi meta_dbi = 0, groups_dbi = 0, state_dbi = 0;
+  int lock_fd = -1;
+
+  // Guards the topic map. Topic and partition objects stay put until their topic is deleted.
+  mutable std::shared_mutex topics_mu;
+  std::map<std::string, std::unique_ptr<TopicState>, std::less<>> topics;
+
+  std::mutex write_mu;  // one write txn at a time in this process
+  Status sticky;        // GUARDED_BY(write_mu): a failed commit poisons later writes
+
+  mutable std::mutex wake_mu;
+  mutable std::condition_variable wake_cv;
+  std::atomic<uint64_t> version{0};
+  std::atomic<bool> shut_down{false};
+
+  std::mutex sync_mu;
+  std::condition_variable sync_cv;
+  uint64_t synced_version = 0;  // GUARDED_BY(sync_mu)
+  bool syncing = false;         // GUARDED_BY(sync_mu)
+
+  std::atomic<int64_t> appended_records{0};
+  std::atomic<int64_t> appended_bytes{0};
+
+  ~LogImpl();
+  Result<TopicState*> find_topic(std::string_view name) const;
+  Result<PartitionState*> find(const TopicPartition& tp) const;
+  Result<ReadView> read_view() const;
+  // Runs fn in a write txn; publishes dirty partition states and wakes readers after commit.
+  Status write(const std::function<Status(WriteTxn&)>& fn);
+  void wake();
+  Status create_topic(const std::string& name, int32_t partitions, const TopicConfig& config);
+  Status delete_topic(const std::string& name);
+  Status alter_topic(const std::string& name, const TopicConfig& config);
+  // Loads topics and partition metadata, and checks each partition's tail (recovery).
+  Status load(LmdbTxn& txn);
+  // Checks each partition against its metadata and verifies the CRCs of its tail (all of it in
+  // paranoid mode). A damaged partition is marked failed (read-only); paranoid fails the open.
+  Status recover(LmdbTxn& txn);
+  // One partition's compaction / retention inside an open write txn (cleaner.cpp).
+  Status compact_partition(WriteTxn& w, const TopicPartition& tp, const TopicConfig& config,
+                           CleanerStats* stats);
+  Status retain_partition(WriteTxn& w, const TopicPartition& tp, const TopicConfig& config,
+                          CleanerStats* stats);
+  // Checks records of one partition in [from, end): CRC, order, bounds. Calls report for each
+  // problem; returns records and bytes seen.
+  Status check_partition(LmdbTxn& txn, const TopicPartition& tp, const PartitionState& s,
+                         bool whole, const CorruptionReporter& report, int64_t* records,
+                         int64_t* bytes) const;
+};
+
+}  // namespace orderstream::log

@@ -1,0 +1,95 @@
+#include "log/write_txn.h"
+
+#include "log/coding.h"
+#include "log/log_impl.h"
+#include "log/partitioner.h"
+#include "log/record_format.h"
+
+namespace orderstream::log {
+
+WriteTxn::WriteTxn(LogImpl* log, std::unique_ptr<LmdbTxn> txn, int64_t now_ms)
+    : ReadView(log, std::move(txn)), mlog_(log), now_ms_(now_ms) {}
+WriteTxn::~WriteTxn() = default;
+
+Result<PartitionState*> WriteTxn::dirty_state(const TopicPartition& tp) {
+  OS_ASSIGN_OR_RETURN(PartitionState * ps, mlog_->find(tp));
+  auto it = dirty_.find(ps);
+  if (it != dirty_.end()) return it->second.get();
+  if (!ps->failed.is_ok())
+    return Status(ps->failed.code(), tp.to_string() + " refuses appends: " + ps->failed.message());
+  auto copy = std::make_unique<PartitionState>(*ps);
+  PartitionState* raw = copy.get();
+  dirty_.emplace(ps, std::move(copy));
+  return raw;
+}
+
+Result<Offset> WriteTxn::append(const TopicPartition& tp, const RecordData& record) {
+  OS_ASSIGN_OR_RETURN(PartitionState * s, dirty_state(tp));
+  if (!record.key) {
+    OS_ASSIGN_OR_RETURN(TopicState * t, mlog_->find_topic(tp.topic));
+    if (t->info.config.cleanup_policy == CleanupPolicy::kCompact)
+      return invalid_argument("topic '" + tp.topic + "' is compacted: every record needs a key");
+  }
+  size_t payload = (record.key ? record.key->size() : 0) + (record.value ? record.value->size() : 0);
+  for (const Header& h : record.headers) payload += h.key.size() + (h.value ? h.value->size() : 0);
+  if (payload > format::kMaxPayloadSize)
+    return invalid_argument("record of " + std::to_string(payload) + " bytes exceeds the limit of " +
+                            std::to_string(format::kMaxPayloadSize));
+  Offset off = s->end;
+  int64_t ts = record.timestamp_ms == kNowTimestamp ? now_ms_ : record.timestamp_ms;
+  scratch_.clear();
+  encode_record(off, ts, record, &scratch_);
+  // MDB_APPEND: offsets only grow, so LMDB can skip the search and fill pages densely.
+  OS_RETURN_IF_ERROR(txn_->put(s->dbi, offset_key(off), scratch_, MDB_APPEND)
+                         .with_context("appending to " + tp.to_string()));
+  if (s->count == 0) s->start = off;
+  s->end = off.next();
+  s->count += 1;
+  s->bytes += static_cast<int64_t>(scratch_.size());
+  return off;
+}
+
+Result<PartitionId> WriteTxn::partition_for(const std::string& topic,
+                                            std::optional<std::string_view> key) {
+  OS_ASSIGN_OR_RETURN(TopicState * t, mlog_->find_topic(topic));
+  if (key) return partition_for_key(*key, t->info.partitions);
+  uint32_t n = t->round_robin.fetch_add(1, std::memory_order_relaxed);
+  return PartitionId(static_cast<int32_t>(n % static_cast<uint32_t>(t->info.partitions)));
+}
+
+Status WriteTxn::commit_offset(std::string_view group, const TopicPartition& tp, Offset next) {
+  if (group.empty() || group.find('\0') != std::string_view::npos)
+    return invalid_argument("group name must be non-empty and contain no NUL");
+  OS_ASSIGN_OR_RETURN(PartitionState * ps, mlog_->find(tp));
+  (void)ps;
+  std::string v;
+  encode_fixed64_le(&v, static_cast<uint64_t>(next.v));
+  return txn_->put(mlog_->groups_dbi, group_key(group, tp), v);
+}
+
+Status WriteTxn::delete_offset(std::string_view group, const TopicPartition& tp) {
+  return txn_->del(mlog_->groups_dbi, group_key(group, tp));
+}
+
+Status WriteTxn::put(std::string_view store, std::string_view key, std::string_view value) {
+  if (key.size() > kMaxStoreKeyBytes) return invalid_argument("state store key too long");
+  return txn_->put(mlog_->state_dbi, store_key(store, key), value);
+}
+
+Status WriteTxn::del(std::string_view store, std::string_view key) {
+  return txn_->del(mlog_->state_dbi, store_key(store, key));
+}
+
+Status WriteTxn::clear_store(std::string_view store) {
+  LmdbCursor cur;
+  OS_RETURN_IF_ERROR(cur.open(*txn_, mlog_->state_dbi));
+  std::string prefix = store_key(store, "");
+  OS_ASSIGN_OR_RETURN(bool found, cur.seek(prefix));
+  while (found && cur.key().substr(0, prefix.size()) == prefix) {
+    OS_RETURN_IF_ERROR(cur.del());
+    OS_ASSIGN_OR_RETURN(found, cur.next());
+  }
+  return Status::ok();
+}
+
+}  // namespace orderstream::log

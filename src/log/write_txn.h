@@ -1,0 +1,52 @@
+// WriteTxn: the one LMDB write transaction of a Log::write call. Everything done through it
+// (appends, offset commits, state-store changes) commits or aborts together. Lives only inside
+// the Log::write callback, on the calling thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "log/read_view.h"
+
+namespace orderstream::log {
+
+struct PartitionState;
+
+class WriteTxn : public ReadView {
+ public:
+  ~WriteTxn();
+
+  // Appends one record; its offset is the partition's end offset. Records appended to one
+  // partition in one txn get consecutive offsets. Errors: NotFound (topic/partition), Corruption
+  // (partition failed on open), NoSpace (LMDB map full), InvalidArgument (record too large).
+  Result<Offset> append(const TopicPartition& tp, const RecordData& record);
+  // Kafka's default partitioner: murmur2 for keyed records, round robin for null keys.
+  Result<PartitionId> partition_for(const std::string& topic, std::optional<std::string_view> key);
+
+  // Records that `group` has consumed `tp` up to (excluding) `next`.
+  Status commit_offset(std::string_view group, const TopicPartition& tp, Offset next);
+  Status delete_offset(std::string_view group, const TopicPartition& tp);
+
+  Status put(std::string_view store, std::string_view key, std::string_view value);
+  Status del(std::string_view store, std::string_view key);
+  // Removes every key of `store`.
+  Status clear_store(std::string_view store);
+
+  // The wall clock read once for this txn; records appended with kNowTimestamp get it.
+  int64_t now_ms() const { return now_ms_; }
+
+ private:
+  friend struct LogImpl;
+  friend class Log;  // compaction and retention run with the caller's clock
+  WriteTxn(LogImpl* log, std::unique_ptr<LmdbTxn> txn, int64_t now_ms);
+  // The uncommitted state of every partition this txn touched.
+  Result<PartitionState*> dirty_state(const TopicPartition& tp);
+  LogImpl* mlog_;
+  int64_t now_ms_;
+  std::string scratch_;
+  std::unordered_map<const PartitionState*, std::unique_ptr<PartitionState>> dirty_;
+};
+
+}  // namespace orderstream::log
