@@ -1,0 +1,62 @@
+#include "services/ecosystem.h"
+
+#include <algorithm>
+
+#include "services/aggregator.h"
+#include "services/customers_table.h"
+#include "services/inventory.h"
+#include "services/order_details.h"
+#include "services/orders_view.h"
+#include "services/topics.h"
+
+namespace orderstream::services {
+
+stream::Topology make_ecosystem_topology(const EcosystemOptions& options, OrderWaiters* waiters) {
+  using log::CleanupPolicy;
+  log::TopicConfig events;  // Kafka's defaults: delete after 7 days
+  events.retention_ms = -1;  // orders are the system of record: keep them
+  log::TopicConfig table;
+  table.cleanup_policy = CleanupPolicy::kCompact;
+  table.retention_ms = -1;
+
+  stream::Topology t;
+  t.topics = {{topics::kOrders, events},
+              {topics::kOrderValidations, events},
+              {topics::kPayments, events},
+              {topics::kCustomers, table},
+              {topics::kWarehouseInventory, table},
+              {topics::kOrdersByProduct, events},
+              {topics::kOrdersByCustomer, events}};
+  auto rules = options.rules;
+  auto fraud = options.fraud;
+  t.sub_topologies = {
+      {kOrdersViewSubTopology, "orders", {topics::kOrders}, {kOrdersViewStore},
+       [waiters](PartitionId) { return make_orders_view_processor(waiters); }},
+      {"order-details", "order-details", {topics::kOrders}, {},
+       [](PartitionId) { return make_order_details_processor(); }},
+      {"fraud-rekey", "fraud", {topics::kOrders}, {},
+       [](PartitionId) { return make_fraud_rekey_processor(); }},
+      {"fraud", "fraud", {topics::kOrdersByCustomer}, {"sessions"},
+       [fraud](PartitionId) { return make_fraud_processor(fraud); }},
+      {"inventory-rekey", "inventory", {topics::kOrders}, {},
+       [](PartitionId) { return make_inventory_rekey_processor(); }},
+      {kInventorySubTopology, "inventory", {topics::kOrdersByProduct, topics::kWarehouseInventory},
+       {kInventoryStockStore, kInventoryReservedStore, kInventoryOrdersStore},
+       [](PartitionId) { return make_inventory_processor(); }},
+      {kAggregatorSubTopology, "validations-aggregator", {topics::kOrderValidations, topics::kOrders},
+       {"orders", "checks"},
+       [rules](PartitionId) { return make_aggregator_processor(rules); }},
+      {kCustomersSubTopology, "customers", {topics::kCustomers}, {kCustomersStore},
+       [](PartitionId) { return make_customers_table_processor(); }},
+  };
+  return t;
+}
+
+std::vector<std::string> service_names(const stream::Topology& topology) {
+  std::vector<std::string> names;
+  for (const auto& sub : topology.sub_topologies)
+    if (std::find(names.begin(), names.end(), sub.service) == names.end()) names.push_back(sub.service);
+  return names;
+}
+
+}  // namespace orderstream::services

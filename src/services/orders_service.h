@@ -1,0 +1,57 @@
+// OrdersService: the command side and the queries behind the REST API. Commands are appended
+// through the GroupWriter (acknowledged once durable); queries read the tasks' materialized
+// stores from a fresh snapshot. Thread-safe; callbacks run on the writer thread (commands) or
+// on the orders-view task thread (waits): they must only hand work off.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "log/group_writer.h"
+#include "log/log.h"
+#include "services/model.h"
+#include "services/order_waiters.h"
+
+namespace orderstream::services {
+
+enum class SubmitOutcome { kCreated, kUnchanged };  // kUnchanged: identical re-POST, no new event
+
+struct InventoryView {
+  int64_t stock = 0;
+  int64_t reserved = 0;
+};
+
+class OrdersService {
+ public:
+  OrdersService(log::Log& log, log::GroupWriter& writer, OrderWaiters& waiters);
+
+  // Appends a new order. done: kCreated, kUnchanged, Conflict (a different order under that id),
+  // or a storage error. The call itself returns Busy when the write queue is full.
+  Status submit_order(const Order& order, std::function<void(Result<SubmitOutcome>)> done);
+  // The latest state of an order as the orders view has it.
+  Result<std::optional<Order>> find_order(const std::string& id) const;
+  // Calls on_order once the order exists (final_only: once it is VALIDATED or FAILED), possibly
+  // synchronously. Returns the waiter, to cancel on timeout.
+  OrderWaiters::Handle wait_order(const std::string& id, bool final_only,
+                                  std::function<void(const Order&)> on_order);
+  bool cancel_wait(const OrderWaiters::Handle& w) { return waiters_.cancel(w); }
+
+  Status put_inventory(Product product, int64_t stock, std::function<void(const Status&)> done);
+  Result<InventoryView> inventory(Product product) const;
+  Status add_customer(const Customer& customer, std::function<void(const Status&)> done);
+  Result<std::optional<Customer>> find_customer(int64_t id) const;
+  Status add_payment(const Payment& payment, std::function<void(const Status&)> done);
+
+ private:
+  Result<std::optional<std::string>> read_store(const std::string& sub_topology, const char* topic,
+                                                const std::string& key, const char* store) const;
+  Status append_keyed(const char* topic, std::string key, std::optional<std::string> value,
+                      std::function<void(const Status&)> done);
+
+  log::Log& log_;
+  log::GroupWriter& writer_;
+  OrderWaiters& waiters_;
+};
+
+}  // namespace orderstream::services

@@ -1,0 +1,49 @@
+// StreamTask: one sub-topology on one partition number. Each step reads a batch after its
+// committed offsets, processes it, and commits {outputs, state, input offsets} in one LMDB
+// write txn. Owned by one StreamThread (or the test driver); never touched by two threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/metrics.h"
+#include "log/log.h"
+#include "stream/topology.h"
+
+namespace orderstream::stream {
+
+struct TaskMetrics {
+  metrics::Counter* processed = nullptr;
+  metrics::Counter* skipped = nullptr;  // records the processor rejected (logged with reason)
+  metrics::Histogram* process_seconds = nullptr;
+  metrics::Histogram* commit_seconds = nullptr;
+};
+
+class StreamTask {
+ public:
+  StreamTask(log::Log& log, const SubTopology& spec, PartitionId partition, size_t max_batch);
+
+  // One step. *progressed is false when no input had new records. Errors are storage errors;
+  // nothing of the step was committed then, so the step can simply be retried.
+  Status step(bool* progressed);
+
+  const std::string& name() const { return spec_.name; }
+  const SubTopology& spec() const { return spec_; }
+  PartitionId partition() const { return partition_; }
+  std::vector<log::TopicPartition> inputs() const;
+  void set_metrics(TaskMetrics m) { metrics_ = m; }
+  // Input positions committed so far (for lag); read from the log, so any thread may call it.
+  Result<int64_t> lag() const;
+
+ private:
+  log::Log& log_;
+  const SubTopology& spec_;
+  PartitionId partition_;
+  size_t max_batch_;
+  std::unique_ptr<Processor> processor_;
+  int64_t stream_time_ms_ = -1;
+  TaskMetrics metrics_;
+};
+
+}  // namespace orderstream::stream

@@ -1,0 +1,39 @@
+// A Topology: the sub-topologies (services' processing steps) and the topics they need.
+// Plain data, built once at startup by the services layer and read by the runtime.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "log/topic_config.h"
+#include "stream/processor.h"
+
+namespace orderstream::stream {
+
+struct TopicSpec {
+  std::string name;
+  log::TopicConfig config;
+};
+
+// One processing step; it runs as one task per partition number. Its inputs must be
+// co-partitioned (same partition count): partition p of every input goes to task p.
+struct SubTopology {
+  std::string name;                 // unique; also the consumer group id of its tasks
+  std::string service;              // the service it belongs to (thread grouping, metrics)
+  std::vector<std::string> inputs;  // topics read
+  std::vector<std::string> stores;  // state stores it owns (wiped by reset-service)
+  std::function<std::unique_ptr<Processor>(PartitionId)> make_processor;
+};
+
+struct Topology {
+  std::vector<TopicSpec> topics;  // created with the runtime's partition count if missing
+  std::vector<SubTopology> sub_topologies;
+};
+
+// The LMDB state-store name of `store` in task (sub_topology, partition).
+std::string scoped_store_name(const std::string& sub_topology, PartitionId partition,
+                              std::string_view store);
+
+}  // namespace orderstream::stream
