@@ -1,0 +1,190 @@
+// Canonical JSON encoders (see json_codec.h for the format).
+#include "services/json_codec.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+
+namespace orderstream::services {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one (overlong forms,
+// surrogates and code points above U+10FFFF are invalid, as in RFC 3629).
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return 0;
+  }
+  return n;
+}
+
+void append_escaped_byte(std::string& out, char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto u = static_cast<unsigned char>(c);
+  if (c == '"' || c == '\\') {
+    out += '\\';
+    out += c;
+  } else if (u < 0x20) {
+    out += "\\u00";
+    out += kHex[u >> 4];
+    out += kHex[u & 0xF];
+  } else {
+    out += c;
+  }
+}
+
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  if (simdjson::validate_utf8(s.data(), s.size())) {
+    for (char c : s) append_escaped_byte(out, c);
+  } else {
+    // Only reachable for strings built in C++ (decoded ones are valid): keep the output valid
+    // JSON rather than abort, replacing each invalid byte with U+FFFD.
+    for (size_t i = 0; i < s.size();) {
+      const size_t n = utf8_sequence_length(s, i);
+      if (n == 0) {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      } else {
+        for (size_t k = 0; k < n; ++k) append_escaped_byte(out, s[i + k]);
+        i += n;
+      }
+    }
+  }
+  out += '"';
+}
+
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void append_double(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  if (v == 0) {  // also -0: "-0" would decode as the integer 0 and not re-encode identically
+    out += '0';
+    return;
+  }
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  const std::string_view plain(buf, static_cast<size_t>(r.ptr - buf));
+  const size_t digits = plain.size() - (v < 0 ? 1 : 0);
+  // A long run of digits would be read back as an integer and may exceed uint64.
+  if (plain.find_first_of(".e") == std::string_view::npos && digits > 15) {
+    r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  }
+  out.append(buf, r.ptr);
+}
+
+// Builds one compact object; keys are compile-time constants that need no escaping.
+class ObjectWriter {
+ public:
+  ObjectWriter() { out_ += '{'; }
+  ObjectWriter& str(std::string_view key, std::string_view v) {
+    append_string(this->key(key), v);
+    return *this;
+  }
+  ObjectWriter& i64(std::string_view key, int64_t v) {
+    append_int(this->key(key), v);
+    return *this;
+  }
+  ObjectWriter& dbl(std::string_view key, double v) {
+    append_double(this->key(key), v);
+    return *this;
+  }
+  std::string finish() {
+    out_ += '}';
+    return std::move(out_);
+  }
+
+ private:
+  std::string& key(std::string_view k) {
+    if (out_.size() > 1) out_ += ',';
+    out_ += '"';
+    out_ += k;
+    out_ += "\":";
+    return out_;
+  }
+  std::string out_;
+};
+
+}  // namespace
+
+std::string to_json(const Order& v) {
+  ObjectWriter w;
+  w.str("id", v.id).i64("customerId", v.customer_id).str("state", to_string(v.state));
+  if (v.product) w.str("product", to_string(*v.product));
+  w.i64("quantity", v.quantity).dbl("price", v.price);
+  return w.finish();
+}
+
+std::string to_json(const OrderValidation& v) {
+  return ObjectWriter()
+      .str("orderId", v.order_id)
+      .str("checkType", to_string(v.check_type))
+      .str("validationResult", to_string(v.result))
+      .finish();
+}
+
+std::string to_json(const Payment& v) {
+  return ObjectWriter()
+      .str("id", v.id)
+      .str("orderId", v.order_id)
+      .str("ccy", v.ccy)
+      .dbl("amount", v.amount)
+      .finish();
+}
+
+std::string to_json(const Customer& v) {
+  return ObjectWriter()
+      .i64("id", v.id)
+      .str("firstName", v.first_name)
+      .str("lastName", v.last_name)
+      .str("email", v.email)
+      .str("address", v.address)
+      .str("level", v.level)
+      .finish();
+}
+
+std::string to_json(const OrderEnriched& v) {
+  return ObjectWriter()
+      .str("id", v.id)
+      .i64("customerId", v.customer_id)
+      .str("customerLevel", v.customer_level)
+      .finish();
+}
+
+std::string to_json(const InventoryLevel& v) {
+  return ObjectWriter().i64("stock", v.stock).finish();
+}
+
+std::string stock_to_log_json(int64_t stock) {
+  std::string out;
+  append_int(out, stock);
+  return out;
+}
+
+}  // namespace orderstream::services
