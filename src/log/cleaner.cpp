@@ -6,9 +6,24 @@
 #include "log/log_impl.h"
 
 namespace orderstream::log {
+namespace {
+
+// ts + age_ms < now (or <= now when `inclusive`), without overflow: Kafka users set retention.ms
+// to Long.MAX_VALUE to mean "forever", and timestamps are producer-chosen.
+bool older_than(int64_t ts, int64_t age_ms, int64_t now, bool inclusive) {
+  int64_t limit;
+  if (__builtin_sub_overflow(now, age_ms, &limit)) return false;  // now - age below INT64_MIN
+  return inclusive ? ts <= limit : ts < limit;
+}
+
+}  // namespace
 
 Status LogImpl::compact_partition(WriteTxn& w, const TopicPartition& tp, const TopicConfig& config,
                                   CleanerStats* stats) {
+  OS_ASSIGN_OR_RETURN(PartitionState * cached, find(tp));
+  // A partition found corrupt on open is read-only until repaired; it must not stop the
+  // cleaning of the others.
+  if (!cached->failed.is_ok()) return Status::ok();
   OS_ASSIGN_OR_RETURN(PartitionState * s, w.dirty_state(tp));
   // Pass 1: the latest offset of every key.
   std::unordered_map<std::string, int64_t> latest;
@@ -33,7 +48,7 @@ Status LogImpl::compact_partition(WriteTxn& w, const TopicPartition& tp, const T
     OS_RETURN_IF_ERROR(decode_record(off, cur.value(), &rv).with_context(tp.to_string()));
     bool superseded = rv.key && latest[std::string(*rv.key)] != off.v;
     bool expired_tombstone = !rv.value && rv.key && !superseded &&
-                             rv.timestamp_ms + config.delete_retention_ms <= w.now_ms();
+                             older_than(rv.timestamp_ms, config.delete_retention_ms, w.now_ms(), true);
     if (superseded || expired_tombstone) {
       int64_t size = static_cast<int64_t>(cur.value().size());
       OS_RETURN_IF_ERROR(cur.del());
@@ -54,6 +69,10 @@ Status LogImpl::compact_partition(WriteTxn& w, const TopicPartition& tp, const T
 
 Status LogImpl::retain_partition(WriteTxn& w, const TopicPartition& tp, const TopicConfig& config,
                                  CleanerStats* stats) {
+  OS_ASSIGN_OR_RETURN(PartitionState * cached, find(tp));
+  // A partition found corrupt on open is read-only until repaired; it must not stop the
+  // cleaning of the others.
+  if (!cached->failed.is_ok()) return Status::ok();
   OS_ASSIGN_OR_RETURN(PartitionState * s, w.dirty_state(tp));
   LmdbCursor cur;
   OS_RETURN_IF_ERROR(cur.open(*w.txn_, s->dbi));
@@ -62,9 +81,13 @@ Status LogImpl::retain_partition(WriteTxn& w, const TopicPartition& tp, const To
   while (found) {
     Offset off(static_cast<int64_t>(decode_fixed64_be(cur.key().data())));
     OS_RETURN_IF_ERROR(decode_record(off, cur.value(), &rv).with_context(tp.to_string()));
-    bool too_old = config.retention_ms >= 0 && rv.timestamp_ms + config.retention_ms < w.now_ms();
+    bool too_old = config.retention_ms >= 0 &&
+                   older_than(rv.timestamp_ms, config.retention_ms, w.now_ms(), false);
     bool too_big = config.retention_bytes >= 0 && s->bytes > config.retention_bytes;
-    if (!too_old && !too_big) break;
+    if (!too_old && !too_big) {
+      s->start = off;  // the first record kept (offsets may have gaps after a compaction)
+      break;
+    }
     int64_t size = static_cast<int64_t>(cur.value().size());
     OS_RETURN_IF_ERROR(cur.del());
     s->count -= 1;

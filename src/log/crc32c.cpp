@@ -64,4 +64,16 @@ uint32_t crc32c_extend(uint32_t crc, const void* data, size_t n) {
   return extend_table(crc, p, n);
 }
 
+uint32_t crc32c_extend_portable(uint32_t crc, const void* data, size_t n) {
+  return extend_table(crc, static_cast<const uint8_t*>(data), n);
+}
+
+bool crc32c_hw_available() {
+#if defined(__x86_64__)
+  return kHaveHw;
+#else
+  return false;
+#endif
+}
+
 }  // namespace orderstream::log

@@ -11,6 +11,10 @@ namespace orderstream::log {
 // Extends `crc` (0 to start) over `data`.
 uint32_t crc32c_extend(uint32_t crc, const void* data, size_t n);
 inline uint32_t crc32c(std::string_view s) { return crc32c_extend(0, s.data(), s.size()); }
+// The portable table path, whatever the CPU (crc32c_extend uses it when SSE4.2 is missing), and
+// whether crc32c_extend uses the SSE4.2 instruction. For tests and benchmarks.
+uint32_t crc32c_extend_portable(uint32_t crc, const void* data, size_t n);
+bool crc32c_hw_available();
 
 // Masking keeps a CRC stored next to the data it covers from being a valid CRC of that data
 // (LevelDB's reason): rotate right by 15 and add a constant.

@@ -25,8 +25,11 @@ Status lmdb_status(int rc, std::string_view what) {
   }
 }
 
-LmdbEnv::~LmdbEnv() {
+LmdbEnv::~LmdbEnv() { close(); }
+
+void LmdbEnv::close() {
   if (env_) mdb_env_close(env_);
+  env_ = nullptr;
 }
 
 Status LmdbEnv::open(const std::string& dir, uint64_t map_size_bytes, unsigned max_dbs,
@@ -125,6 +128,8 @@ Status LmdbCursor::open(const LmdbTxn& txn, MDB_dbi dbi) {
 }
 
 Result<bool> LmdbCursor::move(MDB_cursor_op op, std::string_view key) {
+  // LMDB rejects a zero-length key (MDB_BAD_VALSIZE); "first key >= empty" is simply the first.
+  if (op == MDB_SET_RANGE && key.empty()) op = MDB_FIRST;
   if (op == MDB_SET_RANGE) key_ = to_val(key);
   int rc = mdb_cursor_get(cur_, &key_, &val_, op);
   if (rc == MDB_NOTFOUND) return false;

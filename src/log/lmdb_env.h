@@ -33,6 +33,8 @@ class LmdbEnv {
 
   // Opens `dir` (must exist). read_only opens with MDB_RDONLY: safe beside a live writer process.
   Status open(const std::string& dir, uint64_t map_size_bytes, unsigned max_dbs, bool read_only);
+  // Closes the environment (idempotent). REQUIRES: no txn or cursor of it is still alive.
+  void close();
   // Flushes every committed txn to disk (fdatasync). Thread-safe.
   Status sync();
   // REQUIRES: no txn is active in this process.

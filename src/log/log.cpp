@@ -18,6 +18,9 @@ int64_t wall_ms() {
 }  // namespace
 
 LogImpl::~LogImpl() {
+  // Close the environment before releasing the writer lock: another process may open it for
+  // writing as soon as the flock is gone.
+  env.close();
   if (lock_fd >= 0) ::close(lock_fd);  // releases the flock
 }
 
@@ -71,7 +74,11 @@ Status LogImpl::write(const std::function<Status(WriteTxn&)>& fn) {
       auto* target = const_cast<PartitionState*>(orig);
       records += s->count - target->count;
       bytes += s->bytes - target->bytes;
-      *target = *s;
+      // Only the positions change; dbi and meta_key are read by scans without topics_mu.
+      target->start = s->start;
+      target->end = s->end;
+      target->count = s->count;
+      target->bytes = s->bytes;
     }
   }
   if (records > 0) appended_records.fetch_add(records, std::memory_order_relaxed);
@@ -113,9 +120,11 @@ std::vector<TopicInfo> Log::topics() const {
 }
 
 Result<TopicInfo> Log::topic(const std::string& name) const {
-  OS_ASSIGN_OR_RETURN(TopicState * t, impl_->find_topic(name));
+  // Look up and copy under one lock: the topic may be deleted in between otherwise.
   std::shared_lock lock(impl_->topics_mu);
-  return t->info;
+  auto it = impl_->topics.find(name);
+  if (it == impl_->topics.end()) return not_found("topic '" + name + "' does not exist");
+  return it->second->info;
 }
 
 Result<ReadView> Log::read_view() const { return impl_->read_view(); }
@@ -124,6 +133,7 @@ Status Log::write(const std::function<Status(WriteTxn&)>& fn) { return impl_->wr
 
 Status Log::sync() {
   LogImpl& L = *impl_;
+  if (L.env.read_only()) return Status::ok();  // nothing was committed through this handle
   uint64_t target = L.version.load(std::memory_order_acquire);
   std::unique_lock lock(L.sync_mu);
   while (true) {
@@ -140,6 +150,13 @@ Status Log::sync() {
   L.syncing = false;
   if (st.is_ok()) L.synced_version = std::max(L.synced_version, covering);
   L.sync_cv.notify_all();
+  lock.unlock();
+  if (!st.is_ok()) {
+    // After a failed fdatasync the kernel may have dropped the dirty pages: nothing written
+    // since can be trusted to reach the disk, so the durable path fails sticky.
+    std::lock_guard wl(L.write_mu);
+    if (L.sticky.is_ok()) L.sticky = st;
+  }
   return st;
 }
 

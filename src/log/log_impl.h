@@ -79,6 +79,8 @@ struct LogImpl {
   // Runs fn in a write txn; publishes dirty partition states and wakes readers after commit.
   Status write(const std::function<Status(WriteTxn&)>& fn);
   void wake();
+  // OK if `name` is in __meta as seen by w (the write lock serializes this with other changes).
+  Status topic_exists(WriteTxn& w, const std::string& name) const;
   Status create_topic(const std::string& name, int32_t partitions, const TopicConfig& config);
   Status delete_topic(const std::string& name);
   Status alter_topic(const std::string& name, const TopicConfig& config);

@@ -123,11 +123,22 @@ Status LogImpl::load(LmdbTxn& txn) {
   return Status::ok();
 }
 
+Status LogImpl::topic_exists(WriteTxn& w, const std::string& name) const {
+  std::string_view v;
+  Status st = w.txn_->get(meta_dbi, topic_meta_key(name), &v);
+  if (st.code() == StatusCode::kNotFound) return not_found("topic '" + name + "' does not exist");
+  return st;
+}
+
 Status LogImpl::create_topic(const std::string& name, int32_t partitions,
                              const TopicConfig& config) {
   auto t = std::make_unique<TopicState>();
   t->info = TopicInfo{name, partitions, config};
   OS_RETURN_IF_ERROR(write([&](WriteTxn& w) {
+    // Checked again under the write lock: two concurrent creates both pass Log's early check.
+    std::string_view existing;
+    if (w.txn_->get(meta_dbi, topic_meta_key(name), &existing).is_ok())
+      return conflict("topic '" + name + "' already exists");
     OS_RETURN_IF_ERROR(w.txn_->put(meta_dbi, topic_meta_key(name), encode_topic_meta(partitions, config)));
     for (int32_t p = 0; p < partitions; ++p) {
       TopicPartition tp{name, PartitionId(p)};
@@ -139,17 +150,27 @@ Status LogImpl::create_topic(const std::string& name, int32_t partitions,
     }
     return Status::ok();
   }));
-  std::unique_lock lock(topics_mu);
-  topics.emplace(name, std::move(t));
+  {
+    std::unique_lock lock(topics_mu);
+    topics.emplace(name, std::move(t));
+  }
+  // write() woke readers before the topic map changed; a reader that looked in between would
+  // otherwise sleep until the next commit.
+  wake();
   return Status::ok();
 }
 
 Status LogImpl::delete_topic(const std::string& name) {
   OS_ASSIGN_OR_RETURN(TopicState * t, find_topic(name));
   OS_RETURN_IF_ERROR(write([&](WriteTxn& w) {
+    // Checked again under the write lock: a concurrent delete may have won, and then `t` is gone.
+    OS_RETURN_IF_ERROR(topic_exists(w, name));
     for (int32_t p = 0; p < t->info.partitions; ++p) {
       TopicPartition tp{name, PartitionId(p)};
-      OS_RETURN_IF_ERROR(lmdb_status(mdb_drop(w.txn_->raw(), t->parts[p]->dbi, 1), "dropping " + tp.to_string()));
+      // Empty the database but keep it (del=0): mdb_drop(del=1) closes the handle at once, even
+      // if this txn is then aborted and rerun (group commit), leaving a dead handle behind. A
+      // recreated topic reuses the empty database.
+      OS_RETURN_IF_ERROR(lmdb_status(mdb_drop(w.txn_->raw(), t->parts[p]->dbi, 0), "dropping " + tp.to_string()));
       OS_RETURN_IF_ERROR(w.txn_->del(meta_dbi, partition_meta_key(tp)));
     }
     // Committed offsets of every group for this topic go too, as Kafka does on topic deletion.
@@ -166,18 +187,30 @@ Status LogImpl::delete_topic(const std::string& name) {
     }
     return w.txn_->del(meta_dbi, topic_meta_key(name));
   }));
-  std::unique_lock lock(topics_mu);
-  topics.erase(name);
+  {
+    std::unique_lock lock(topics_mu);
+    topics.erase(name);
+  }
+  // write() woke readers before the topic map changed; a reader that looked in between would
+  // otherwise sleep until the next commit.
+  wake();
   return Status::ok();
 }
 
 Status LogImpl::alter_topic(const std::string& name, const TopicConfig& config) {
   OS_ASSIGN_OR_RETURN(TopicState * t, find_topic(name));
   OS_RETURN_IF_ERROR(write([&](WriteTxn& w) {
+    OS_RETURN_IF_ERROR(topic_exists(w, name));  // a concurrent delete may have won
     return w.txn_->put(meta_dbi, topic_meta_key(name), encode_topic_meta(t->info.partitions, config));
   }));
-  std::unique_lock lock(topics_mu);
-  t->info.config = config;
+  {
+    std::unique_lock lock(topics_mu);
+    auto it = topics.find(name);  // `t` may have been deleted since the commit
+    if (it != topics.end()) it->second->info.config = config;
+  }
+  // write() woke readers before the topic map changed; a reader that looked in between would
+  // otherwise sleep until the next commit.
+  wake();
   return Status::ok();
 }
 

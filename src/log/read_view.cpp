@@ -51,8 +51,10 @@ Result<Offset> ReadView::scan(const TopicPartition& tp, Offset from, size_t max_
   LmdbCursor cur;
   OS_RETURN_IF_ERROR(cur.open(*txn_, ps->dbi));
   Offset next = from;
-  if (max_records == 0) return next;
-  OS_ASSIGN_OR_RETURN(bool found, cur.seek(offset_key(from)));
+  bool found = false;
+  if (max_records > 0) {
+    OS_ASSIGN_OR_RETURN(found, cur.seek(offset_key(from)));
+  }
   size_t seen = 0;
   RecordView rv;
   while (found) {
@@ -67,6 +69,11 @@ Result<Offset> ReadView::scan(const TopicPartition& tp, Offset from, size_t max_
     ++seen;
     if (!fn(rv) || seen >= max_records) break;
     OS_ASSIGN_OR_RETURN(found, cur.next());
+  }
+  if (seen == 0) {
+    // Nothing at or after `from`: continue from the partition's start if `from` is before it.
+    OS_ASSIGN_OR_RETURN(PartitionInfo info, partition_info(tp));
+    if (next < info.start) next = info.start;
   }
   return next;
 }

@@ -12,12 +12,10 @@ Status LogImpl::check_partition(LmdbTxn& txn, const TopicPartition& tp, const Pa
                                 int64_t* bytes) const {
   LmdbCursor cur;
   OS_RETURN_IF_ERROR(cur.open(txn, s.dbi));
-  bool compacted = false;
-  {
-    std::shared_lock lock(topics_mu);
-    auto it = topics.find(tp.topic);
-    compacted = it != topics.end() && it->second->info.config.cleanup_policy == CleanupPolicy::kCompact;
-  }
+  // Only a partition that never lost an interior record (count == end - start) must be free of
+  // holes. Whether it was ever compacted cannot be told from its current policy: a topic may be
+  // altered from compact to delete and keep its gaps.
+  const bool dense = s.count == s.end.v - s.start.v;
   Offset from = s.start;
   if (!whole && s.count > options.tail_check_records) {
     // Start the tail window tail_check_records before the end (gaps only make it smaller).
@@ -25,7 +23,6 @@ Status LogImpl::check_partition(LmdbTxn& txn, const TopicPartition& tp, const Pa
   }
   OS_ASSIGN_OR_RETURN(bool found, cur.seek(offset_key(from)));
   Offset expect = from;
-  bool first = true;
   RecordView rv;
   while (found) {
     if (cur.key().size() != 8) {
@@ -37,8 +34,7 @@ Status LogImpl::check_partition(LmdbTxn& txn, const TopicPartition& tp, const Pa
     if (off >= s.end || off < s.start)
       report(tp, off, corruption("offset outside the partition's range [" +
                                  std::to_string(s.start.v) + ", " + std::to_string(s.end.v) + ")"));
-    // Delete-policy partitions only lose records from the head, so they have no holes.
-    if (!compacted && !first && off != expect)
+    if (dense && off != expect)
       report(tp, expect, corruption("offset gap: expected " + std::to_string(expect.v) + ", found " +
                                         std::to_string(off.v)));
     Status st = decode_record(off, cur.value(), &rv);
@@ -46,9 +42,12 @@ Status LogImpl::check_partition(LmdbTxn& txn, const TopicPartition& tp, const Pa
     *records += 1;
     *bytes += static_cast<int64_t>(cur.value().size());
     expect = off.next();
-    first = false;
     OS_ASSIGN_OR_RETURN(found, cur.next());
   }
+  // Metadata and records commit in one txn, so a missing tail is damage, not a lost sync window.
+  if (dense && expect < s.end)
+    report(tp, expect, corruption("records " + std::to_string(expect.v) + ".." +
+                                      std::to_string(s.end.v - 1) + " are missing"));
   return Status::ok();
 }
 

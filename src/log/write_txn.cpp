@@ -27,7 +27,12 @@ Result<Offset> WriteTxn::append(const TopicPartition& tp, const RecordData& reco
   OS_ASSIGN_OR_RETURN(PartitionState * s, dirty_state(tp));
   if (!record.key) {
     OS_ASSIGN_OR_RETURN(TopicState * t, mlog_->find_topic(tp.topic));
-    if (t->info.config.cleanup_policy == CleanupPolicy::kCompact)
+    CleanupPolicy policy;
+    {
+      std::shared_lock lock(mlog_->topics_mu);  // alter_topic may change the config
+      policy = t->info.config.cleanup_policy;
+    }
+    if (policy == CleanupPolicy::kCompact)
       return invalid_argument("topic '" + tp.topic + "' is compacted: every record needs a key");
   }
   size_t payload = (record.key ? record.key->size() : 0) + (record.value ? record.value->size() : 0);
