@@ -32,7 +32,9 @@ class LmdbEnv {
   LmdbEnv& operator=(const LmdbEnv&) = delete;
 
   // Opens `dir` (must exist). read_only opens with MDB_RDONLY: safe beside a live writer process.
-  Status open(const std::string& dir, uint64_t map_size_bytes, unsigned max_dbs, bool read_only);
+  // lazy_commits: commits do not fdatasync at all (MDB_NOSYNC); only sync() makes data durable.
+  Status open(const std::string& dir, uint64_t map_size_bytes, unsigned max_dbs, bool read_only,
+              bool lazy_commits = false);
   // Closes the environment (idempotent). REQUIRES: no txn or cursor of it is still alive.
   void close();
   // Flushes every committed txn to disk (fdatasync). Thread-safe.

@@ -48,29 +48,75 @@ Result<ReadView> LogImpl::read_view() const {
 
 Status LogImpl::write(const std::function<Status(WriteTxn&)>& fn) {
   if (env.read_only()) return invalid_argument("the log is open read-only");
+  QueuedWrite me;
+  me.fn = &fn;
+  std::unique_lock q(queue_mu);
+  queue.push_back(&me);
+  queue_cv.wait(q, [&] { return me.done || queue.front() == &me; });
+  if (me.done) return me.status;
+  // Leader: everything queued behind us joins this txn. The cap keeps one txn's latency bounded.
+  constexpr size_t kMaxGroup = 512;
+  std::vector<QueuedWrite*> group(queue.begin(), queue.begin() + std::min(queue.size(), kMaxGroup));
+  q.unlock();
+  run_group(group);
+  q.lock();
+  for (QueuedWrite* w : group) {
+    queue.pop_front();
+    w->done = true;
+  }
+  queue_cv.notify_all();  // the followers, and the next leader
+  return me.status;
+}
+
+void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
   std::lock_guard lock(write_mu);
-  if (!sticky.is_ok()) return sticky;
-  auto txn = std::make_unique<LmdbTxn>();
-  OS_RETURN_IF_ERROR(txn->begin(env, /*read_only=*/false));
-  WriteTxn w(this, std::move(txn), wall_ms());
-  OS_RETURN_IF_ERROR(fn(w));
-  for (auto& [orig, s] : w.dirty_) {
+  std::vector<QueuedWrite*> live = group;
+  auto fail_all = [&](const Status& st) {
+    for (QueuedWrite* w : live) w->status = st;
+  };
+  if (!sticky.is_ok()) return fail_all(sticky);
+  DirtyPartitions batch;
+  LmdbTxn txn;
+  while (true) {
+    batch.clear();
+    if (Status st = txn.begin(env, /*read_only=*/false); !st.is_ok()) return fail_all(st);
+    int64_t now = wall_ms();
+    size_t failed = live.size();
+    for (size_t i = 0; i < live.size(); ++i) {
+      WriteTxn w(this, &txn, now, &batch);
+      Status st = (*live[i]->fn)(w);
+      if (!st.is_ok()) {
+        live[i]->status = st;
+        failed = i;
+        break;
+      }
+      for (auto& [orig, s] : w.dirty_) batch[orig] = std::move(s);
+    }
+    if (failed == live.size()) break;
+    // The failed write may have left changes in the txn: drop the txn and redo it without it.
+    txn.abort();
+    live.erase(live.begin() + static_cast<long>(failed));
+    if (live.empty()) return;
+  }
+  for (auto& [orig, s] : batch) {
     (void)orig;
     // Partition metadata lives in the same txn as the records it describes, so the two can
     // never disagree after a crash.
-    OS_RETURN_IF_ERROR(w.txn_->put(meta_dbi, s->meta_key, encode_partition_meta(*s)));
+    if (Status st = txn.put(meta_dbi, s->meta_key, encode_partition_meta(*s)); !st.is_ok())
+      return fail_all(st);
   }
-  Status st = w.txn_->commit();
+  Status st = txn.commit();
   if (!st.is_ok()) {
     // LMDB may have written part of the txn's pages; no later commit can be trusted until a
-    // reopen re-reads the last valid meta page.
+    // reopen re-reads the last valid meta page. A full map is the exception: nothing was written.
     if (st.code() != StatusCode::kNoSpace) sticky = st;
-    return st;
+    return fail_all(st);
   }
+  fail_all(Status::ok());
   int64_t records = 0, bytes = 0;
   {
     std::unique_lock tl(topics_mu);
-    for (auto& [orig, s] : w.dirty_) {
+    for (auto& [orig, s] : batch) {
       auto* target = const_cast<PartitionState*>(orig);
       records += s->count - target->count;
       bytes += s->bytes - target->bytes;
@@ -84,7 +130,6 @@ Status LogImpl::write(const std::function<Status(WriteTxn&)>& fn) {
   if (records > 0) appended_records.fetch_add(records, std::memory_order_relaxed);
   if (bytes > 0) appended_bytes.fetch_add(bytes, std::memory_order_relaxed);
   wake();
-  return Status::ok();
 }
 
 void LogImpl::wake() {

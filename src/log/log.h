@@ -22,12 +22,24 @@
 
 namespace orderstream::log {
 
+// When commits reach the disk. Both are safe against a process crash (SIGKILL): LMDB's
+// copy-on-write tree and meta pages make every commit all-or-nothing.
+enum class SyncMode {
+  // Every commit fdatasyncs its pages (MDB_NOMETASYNC); sync() adds the meta page. An OS crash
+  // or power loss can undo at most the commits since the last sync(), never corrupt the file.
+  kDurable,
+  // Commits only write to the page cache (MDB_NOSYNC); sync() flushes everything. Much faster
+  // on slow-flush disks, but an OS crash or power loss may damage the file (LMDB's warning).
+  kLazy,
+};
+
 struct LogOptions {
   std::string dir = "./data";
   uint64_t map_size_bytes = 16ull << 30;  // virtual; the file grows only as data is written
   unsigned max_dbs = 4096;                // one per topic-partition plus a few
   bool read_only = false;         // MDB_RDONLY: safe beside a live writer in another process
   bool create_if_missing = false;  // create the directory and a new log if absent
+  SyncMode sync_mode = SyncMode::kDurable;
   bool paranoid = false;           // verify every record on open and fail the open on corruption
   int tail_check_records = 64;     // records verified at each partition's tail on open
 };
@@ -67,8 +79,10 @@ class Log {
   // --- reads: a consistent snapshot of everything committed so far.
   Result<ReadView> read_view() const;
 
-  // --- writes. Runs fn inside one LMDB write txn and commits it if fn returns OK (aborts
-  // otherwise, returning fn's Status). Calls are serialized; readers are woken after the commit.
+  // --- writes. Runs fn inside an LMDB write txn and commits it if fn returns OK; otherwise
+  // returns fn's Status and none of fn's changes are kept. Concurrent calls share one txn and one
+  // commit (group commit), so fn may run more than once (when another write of its group fails):
+  // it must change things only through the WriteTxn, or reset what it captures when it starts.
   // The commit survives a process crash; call sync() to survive an OS crash or power loss.
   // After a failed commit every later write fails with that Status (sticky) until reopen.
   Status write(const std::function<Status(WriteTxn&)>& fn);

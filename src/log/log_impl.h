@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,7 +57,18 @@ struct LogImpl {
   mutable std::shared_mutex topics_mu;
   std::map<std::string, std::unique_ptr<TopicState>, std::less<>> topics;
 
-  std::mutex write_mu;  // one write txn at a time in this process
+  // Group commit (LevelDB's writer queue): writers queue up; the one at the front leads, runs
+  // every queued write in one LMDB txn and completes the others with their own Status.
+  struct QueuedWrite {
+    const std::function<Status(WriteTxn&)>* fn;
+    Status status;
+    bool done = false;
+  };
+  std::mutex queue_mu;
+  std::condition_variable queue_cv;
+  std::deque<QueuedWrite*> queue;  // GUARDED_BY(queue_mu)
+
+  std::mutex write_mu;  // held by the leader while it runs a group
   Status sticky;        // GUARDED_BY(write_mu): a failed commit poisons later writes
 
   mutable std::mutex wake_mu;
@@ -76,8 +88,12 @@ struct LogImpl {
   Result<TopicState*> find_topic(std::string_view name) const;
   Result<PartitionState*> find(const TopicPartition& tp) const;
   Result<ReadView> read_view() const;
-  // Runs fn in a write txn; publishes dirty partition states and wakes readers after commit.
+  // Runs fn in a write txn shared with concurrent writers (group commit); publishes dirty
+  // partition states and wakes readers after the commit.
   Status write(const std::function<Status(WriteTxn&)>& fn);
+  // Runs a group in one txn. A write whose fn fails gets its Status and is left out: the txn is
+  // redone without it, so the others never see its effects.
+  void run_group(const std::vector<QueuedWrite*>& group);
   void wake();
   // OK if `name` is in __meta as seen by w (the write lock serializes this with other changes).
   Status topic_exists(WriteTxn& w, const std::string& name) const;

@@ -135,6 +135,7 @@ Status LogImpl::create_topic(const std::string& name, int32_t partitions,
   auto t = std::make_unique<TopicState>();
   t->info = TopicInfo{name, partitions, config};
   OS_RETURN_IF_ERROR(write([&](WriteTxn& w) {
+    t->parts.clear();  // a rerun of this write (group commit) starts afresh
     // Checked again under the write lock: two concurrent creates both pass Log's early check.
     std::string_view existing;
     if (w.txn_->get(meta_dbi, topic_meta_key(name), &existing).is_ok())
@@ -220,7 +221,8 @@ Result<std::unique_ptr<Log>> Log::open(const LogOptions& options) {
   bool is_new = false;
   OS_RETURN_IF_ERROR(check_dir(options, &is_new));
   if (!options.read_only) OS_RETURN_IF_ERROR(take_writer_lock(options.dir, &impl->lock_fd));
-  OS_RETURN_IF_ERROR(impl->env.open(options.dir, options.map_size_bytes, options.max_dbs, options.read_only));
+  OS_RETURN_IF_ERROR(impl->env.open(options.dir, options.map_size_bytes, options.max_dbs,
+                                    options.read_only, options.sync_mode == SyncMode::kLazy));
   LmdbTxn txn;
   OS_RETURN_IF_ERROR(txn.begin(impl->env, options.read_only));
   auto meta = txn.open_dbi("__meta", !options.read_only);

@@ -29,7 +29,8 @@ std::string store_key(std::string_view store, std::string_view key) {
 }
 
 ReadView::ReadView(const LogImpl* log, std::unique_ptr<LmdbTxn> txn)
-    : log_(log), txn_(std::move(txn)) {}
+    : log_(log), owned_txn_(std::move(txn)), txn_(owned_txn_.get()) {}
+ReadView::ReadView(const LogImpl* log, LmdbTxn* borrowed) : log_(log), txn_(borrowed) {}
 ReadView::ReadView(ReadView&&) noexcept = default;
 ReadView& ReadView::operator=(ReadView&&) noexcept = default;
 ReadView::~ReadView() = default;

@@ -78,8 +78,10 @@ class ReadView {
 
  protected:
   ReadView(const LogImpl* log, std::unique_ptr<LmdbTxn> txn);
+  ReadView(const LogImpl* log, LmdbTxn* borrowed);  // a WriteTxn's txn, owned by the writer
   const LogImpl* log_;
-  std::unique_ptr<LmdbTxn> txn_;
+  std::unique_ptr<LmdbTxn> owned_txn_;
+  LmdbTxn* txn_ = nullptr;
 
   friend struct LogImpl;
 };

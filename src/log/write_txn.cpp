@@ -7,8 +7,8 @@
 
 namespace orderstream::log {
 
-WriteTxn::WriteTxn(LogImpl* log, std::unique_ptr<LmdbTxn> txn, int64_t now_ms)
-    : ReadView(log, std::move(txn)), mlog_(log), now_ms_(now_ms) {}
+WriteTxn::WriteTxn(LogImpl* log, LmdbTxn* txn, int64_t now_ms, const DirtyPartitions* batch)
+    : ReadView(log, txn), mlog_(log), now_ms_(now_ms), batch_(batch) {}
 WriteTxn::~WriteTxn() = default;
 
 Result<PartitionState*> WriteTxn::dirty_state(const TopicPartition& tp) {
@@ -17,7 +17,8 @@ Result<PartitionState*> WriteTxn::dirty_state(const TopicPartition& tp) {
   if (it != dirty_.end()) return it->second.get();
   if (!ps->failed.is_ok())
     return Status(ps->failed.code(), tp.to_string() + " refuses appends: " + ps->failed.message());
-  auto copy = std::make_unique<PartitionState>(*ps);
+  auto earlier = batch_->find(ps);
+  auto copy = std::make_unique<PartitionState>(earlier != batch_->end() ? *earlier->second : *ps);
   PartitionState* raw = copy.get();
   dirty_.emplace(ps, std::move(copy));
   return raw;

@@ -13,6 +13,8 @@
 namespace orderstream::log {
 
 struct PartitionState;
+// Uncommitted partition positions, by the published state they replace.
+using DirtyPartitions = std::unordered_map<const PartitionState*, std::unique_ptr<PartitionState>>;
 
 class WriteTxn : public ReadView {
  public:
@@ -40,13 +42,15 @@ class WriteTxn : public ReadView {
  private:
   friend struct LogImpl;
   friend class Log;  // compaction and retention run with the caller's clock
-  WriteTxn(LogImpl* log, std::unique_ptr<LmdbTxn> txn, int64_t now_ms);
-  // The uncommitted state of every partition this txn touched.
+  // `batch` holds what earlier writes of the same group commit changed (see LogImpl::write).
+  WriteTxn(LogImpl* log, LmdbTxn* txn, int64_t now_ms, const DirtyPartitions* batch);
+  // The uncommitted state of every partition this write touched.
   Result<PartitionState*> dirty_state(const TopicPartition& tp);
   LogImpl* mlog_;
   int64_t now_ms_;
+  const DirtyPartitions* batch_;
   std::string scratch_;
-  std::unordered_map<const PartitionState*, std::unique_ptr<PartitionState>> dirty_;
+  DirtyPartitions dirty_;
 };
 
 }  // namespace orderstream::log

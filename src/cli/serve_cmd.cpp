@@ -1,0 +1,179 @@
+// `orderstream serve`: wires the log, the stream runtime, the services and the HTTP server, and
+// shuts them down in order on SIGINT/SIGTERM. The only place that knows every layer.
+#include <CLI/CLI.hpp>
+#include <signal.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <thread>
+
+#include "cli/service_commands.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "log/group_writer.h"
+#include "services/aggregator.h"
+#include "services/ecosystem.h"
+#include "services/orders_service.h"
+#include "stream/runtime.h"
+
+namespace orderstream::cli {
+namespace {
+
+struct ServeOptions {
+  http::ServerOptions http{.port = 8080};
+  int32_t partitions = 4;
+  int stream_threads = 0;
+  std::string rules = "INVENTORY_CHECK,FRAUD_CHECK,ORDER_DETAILS_CHECK";
+  size_t write_queue = 100000;
+  bool durable = true;
+  int64_t cleaner_interval_ms = 60000;
+  int drain_ms = 2000;
+  std::string sync_mode = "durable";
+};
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Retention and compaction in the background; stops promptly when asked.
+class Cleaner {
+ public:
+  Cleaner(log::Log& log, int64_t interval_ms) : log_(log), interval_ms_(interval_ms) {
+    if (interval_ms > 0) thread_ = std::thread([this] { run(); });
+  }
+  ~Cleaner() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [&] { return stop_; })) {
+      lock.unlock();
+      auto r = log_.enforce_retention(wall_ms());
+      auto c = log_.compact("", wall_ms());
+      if (!r.ok()) std::fprintf(stderr, "orderstream: retention: %s\n", r.status().to_string().c_str());
+      if (!c.ok()) std::fprintf(stderr, "orderstream: compaction: %s\n", c.status().to_string().c_str());
+      lock.lock();
+    }
+  }
+  log::Log& log_;
+  int64_t interval_ms_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+void add_log_metrics(metrics::Registry& registry, log::Log& log) {
+  registry.gauge_fn("log_appended_records_total", "Records appended to the log since start", {},
+                    [&log] { return static_cast<double>(log.appended_records()); });
+  registry.gauge_fn("log_appended_bytes_total", "Bytes appended to the log since start", {},
+                    [&log] { return static_cast<double>(log.appended_bytes()); });
+  registry.gauge_fn("log_failed_partitions", "Partitions found corrupt on open (read-only)", {},
+                    [&log] { return static_cast<double>(log.failed_partitions().size()); });
+}
+
+int serve(const GlobalOptions& global, const ServeOptions& o) {
+  // Block the stop signals in every thread (threads inherit the mask); main waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto rules = services::parse_rules(o.rules);
+  if (!rules.ok()) return report(rules.status());
+  log::LogOptions lo;
+  lo.dir = global.data_dir;
+  lo.map_size_bytes = static_cast<uint64_t>(global.map_size_mb) << 20;
+  lo.create_if_missing = true;
+  lo.sync_mode = o.sync_mode == "lazy" ? log::SyncMode::kLazy : log::SyncMode::kDurable;
+  auto opened = log::Log::open(lo);
+  if (!opened.ok()) return report(opened.status());
+  log::Log& log = **opened;
+  metrics::Registry registry;
+  add_log_metrics(registry, log);
+
+  auto api = std::make_shared<http::ApiContext>();
+  http::Router router;
+  http::add_api_routes(router, api);
+  http::Server server(o.http, std::move(router), registry);
+  api->io = &server.io();
+  api->log = &log;
+  api->registry = &registry;
+
+  // Declared after the server so that parked waits (which hold Responders) die before it.
+  services::OrderWaiters waiters;
+  services::EcosystemOptions eco;
+  eco.rules = *rules;
+  stream::Topology topology = services::make_ecosystem_topology(eco, &waiters);
+  stream::RuntimeOptions ro;
+  ro.partitions = o.partitions;
+  ro.threads = o.stream_threads;
+  stream::Runtime runtime(log, topology, ro, &registry);
+  if (Status st = runtime.init(); !st.is_ok()) return report(st);
+  log::GroupWriter writer(log, o.write_queue, o.durable);
+  services::OrdersService orders(log, writer, waiters);
+  api->orders = &orders;
+  registry.gauge_fn("orders_waits_parked", "GET requests parked waiting for an order", {},
+                    [&waiters] { return static_cast<double>(waiters.size()); });
+
+  if (Status st = server.start(); !st.is_ok()) return report(st);
+  runtime.start();
+  Cleaner cleaner(log, o.cleaner_interval_ms);
+  std::printf("orderstream: listening on http://%s:%u (data dir %s, %d partitions, %zu tasks)\n",
+              o.http.host.c_str(), server.port(), global.data_dir.c_str(), o.partitions,
+              runtime.task_count());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "orderstream: %s received, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  // Stop accepting and drain requests (their writes still complete), then the writer, then
+  // the tasks (each finishes its step's txn), then make everything durable.
+  server.stop(o.drain_ms);
+  writer.stop();
+  runtime.stop();
+  if (Status st = log.sync(); !st.is_ok()) return report(st);
+  std::fprintf(stderr, "orderstream: stopped cleanly\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_code) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run every service and the REST API");
+  cmd->add_option("--host", o->http.host, "Address to listen on")->type_name("HOST");
+  cmd->add_option("--port", o->http.port, "Port to listen on (0 = any free port)")->type_name("PORT");
+  cmd->add_option("--partitions", o->partitions, "Partitions of the topics it creates")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--stream-threads", o->stream_threads,
+                  "Stream threads (0 = one per service)")->check(CLI::Range(0, 256));
+  cmd->add_option("--http-threads", o->http.threads, "HTTP io threads")->check(CLI::Range(1, 64));
+  cmd->add_option("--rules", o->rules, "Checks an order must pass to be VALIDATED (comma-separated)");
+  cmd->add_option("--max-body-bytes", o->http.max_body_bytes, "Largest request body (413 beyond)");
+  cmd->add_option("--read-timeout-ms", o->http.read_timeout_ms, "Time allowed to send one request");
+  cmd->add_option("--max-connections", o->http.max_connections, "Open connections before 503");
+  cmd->add_option("--write-queue", o->write_queue, "Commands waiting for the writer before 503");
+  cmd->add_option("--durable", o->durable, "Acknowledge writes only after fdatasync");
+  cmd->add_option("--sync-mode", o->sync_mode,
+                  "durable: every commit is fdatasynced (safe against power loss); lazy: only "
+                  "acknowledged writes are (faster; an OS crash may damage the log)")
+      ->check(CLI::IsMember({"durable", "lazy"}));
+  cmd->add_option("--cleaner-interval-ms", o->cleaner_interval_ms,
+                  "How often retention and compaction run (0 = never)");
+  cmd->callback([o, &global, exit_code] { *exit_code = serve(global, *o); });
+}
+
+}  // namespace orderstream::cli

@@ -1,0 +1,32 @@
+// The orderstream REST API (shared/REFERENCE.md): orders, inventory, customers, payments,
+// /health and /metrics, registered on a Router. Handlers never block: commands complete from
+// the group writer's thread, long-polls from the orders view's thread or a timer.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+
+#include "common/metrics.h"
+#include "http/router.h"
+#include "log/log.h"
+#include "services/orders_service.h"
+
+namespace orderstream::http {
+
+struct ApiContext {
+  services::OrdersService* orders = nullptr;
+  log::Log* log = nullptr;
+  metrics::Registry* registry = nullptr;
+  // Set once the Server exists (before it starts); long-poll timers run on it.
+  boost::asio::io_context* io = nullptr;
+  int default_timeout_ms = 10000;
+  int max_timeout_ms = 300000;
+};
+
+// REQUIRES: ctx->orders, log and registry set; ctx->io set before the server starts.
+void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx);
+
+// Parses ?timeout= (milliseconds, 0..max). InvalidArgument otherwise.
+Result<int> parse_timeout(const RouteRequest& r, const ApiContext& ctx);
+
+}  // namespace orderstream::http

@@ -1,0 +1,117 @@
+// Inventory, customers and payments: the pipeline's other inputs. Plus /health and /metrics.
+#include <charconv>
+
+#include "http/api.h"
+#include "services/json_codec.h"
+
+namespace orderstream::http {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+// Answers a command once it is durable.
+std::function<void(const Status&)> on_durable(Responder res, bhttp::status ok_status,
+                                              std::string body, std::string location = "") {
+  return [res, ok_status, body = std::move(body), location = std::move(location)](const Status& st) {
+    if (!st.is_ok()) return res.send(status_response(st));
+    Response rsp = json_response(ok_status, body);
+    if (!location.empty()) rsp.set(bhttp::field::location, location);
+    res.send(std::move(rsp));
+  };
+}
+
+Result<services::Product> product_param(const RouteRequest& r) {
+  const std::string& name = r.params.at("product");
+  auto p = services::parse_product(name);
+  if (!p) return not_found("unknown product '" + name + "' (known: JUMPERS, UNDERPANTS, STOCKINGS)");
+  return *p;
+}
+
+void put_inventory(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+  auto product = product_param(r);
+  if (!product.ok()) return res.send(status_response(product.status()));
+  auto stock = services::stock_from_body_json(r.req.body());
+  if (!stock.ok()) return res.send(status_response(stock.status()));
+  std::string body = "{\"product\":" + json_quote(services::to_string(*product)) +
+                     ",\"stock\":" + std::to_string(*stock) + "}";
+  Status st = ctx->orders->put_inventory(*product, *stock, on_durable(res, bhttp::status::ok, body));
+  if (!st.is_ok()) res.send(status_response(st));
+}
+
+void get_inventory(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+  auto product = product_param(r);
+  if (!product.ok()) return res.send(status_response(product.status()));
+  auto v = ctx->orders->inventory(*product);
+  if (!v.ok()) return res.send(status_response(v.status()));
+  res.send(json_response(bhttp::status::ok,
+                         "{\"product\":" + json_quote(services::to_string(*product)) +
+                             ",\"stock\":" + std::to_string(v->stock) +
+                             ",\"reserved\":" + std::to_string(v->reserved) + "}"));
+}
+
+void post_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+  auto c = services::customer_from_json(r.req.body());
+  if (!c.ok()) return res.send(status_response(c.status()));
+  Status st = ctx->orders->add_customer(
+      *c, on_durable(res, bhttp::status::created, services::to_json(*c),
+                     "/v1/customers/" + std::to_string(c->id)));
+  if (!st.is_ok()) res.send(status_response(st));
+}
+
+void get_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+  const std::string& s = r.params["id"];
+  int64_t id = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc() || p != s.data() + s.size())
+    return res.send(status_response(invalid_argument("customer id must be an integer")));
+  auto c = ctx->orders->find_customer(id);
+  if (!c.ok()) return res.send(status_response(c.status()));
+  if (!*c) return res.send(status_response(not_found("no customer " + s)));
+  res.send(json_response(bhttp::status::ok, services::to_json(**c)));
+}
+
+void post_payment(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+  auto pay = services::payment_from_json(r.req.body());
+  if (!pay.ok()) return res.send(status_response(pay.status()));
+  Status st = ctx->orders->add_payment(*pay, on_durable(res, bhttp::status::created, services::to_json(*pay)));
+  if (!st.is_ok()) res.send(status_response(st));
+}
+
+void get_health(const std::shared_ptr<ApiContext>& ctx, Responder res) {
+  auto failed = ctx->log->failed_partitions();
+  if (failed.empty()) return res.send(json_response(bhttp::status::ok, "{\"status\":\"ok\"}"));
+  std::string body = "{\"status\":\"degraded\",\"failedPartitions\":[";
+  for (size_t i = 0; i < failed.size(); ++i) {
+    if (i) body += ",";
+    body += "{\"partition\":" + json_quote(failed[i].first.to_string()) +
+            ",\"error\":" + json_quote(failed[i].second.message()) + "}";
+  }
+  res.send(json_response(bhttp::status::service_unavailable, body + "]}"));
+}
+
+}  // namespace
+
+void add_order_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
+
+void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx) {
+  add_order_routes(router, ctx);
+  router.add(bhttp::verb::put, "/v1/inventory/{product}",
+             [ctx](RouteRequest&& r, Responder res) { put_inventory(ctx, std::move(r), res); });
+  router.add(bhttp::verb::get, "/v1/inventory/{product}",
+             [ctx](RouteRequest&& r, Responder res) { get_inventory(ctx, std::move(r), res); });
+  router.add(bhttp::verb::post, "/v1/customers",
+             [ctx](RouteRequest&& r, Responder res) { post_customer(ctx, std::move(r), res); });
+  router.add(bhttp::verb::get, "/v1/customers/{id}",
+             [ctx](RouteRequest&& r, Responder res) { get_customer(ctx, std::move(r), res); });
+  router.add(bhttp::verb::post, "/v1/payments",
+             [ctx](RouteRequest&& r, Responder res) { post_payment(ctx, std::move(r), res); });
+  router.add(bhttp::verb::get, "/health",
+             [ctx](RouteRequest&&, Responder res) { get_health(ctx, res); });
+  router.add(bhttp::verb::get, "/metrics", [ctx](RouteRequest&&, Responder res) {
+    res.send(make_response(bhttp::status::ok, ctx->registry->render(),
+                           "text/plain; version=0.0.4; charset=utf-8"));
+  });
+}
+
+}  // namespace orderstream::http

@@ -1,0 +1,71 @@
+// ServerFixture: runs the real orderstream binary (`serve`) on a temp data dir and port 0 for
+// end-to-end tests, and talks to it over HTTP. One per test; kills its server on destruction.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace orderstream::test {
+
+namespace bhttp = boost::beast::http;
+
+struct ServerFixture {
+  TempDir dir{"os-e2e"};
+  std::unique_ptr<ChildProcess> proc;
+  uint16_t port = 0;
+
+  std::string data_dir() const { return dir.file("data"); }
+
+  // Starts `orderstream serve` and waits for its "listening on" line.
+  void start(int partitions = 4, std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{OS_BINARY, "serve", "--data-dir", data_dir(), "--port", "0",
+                                  "--partitions", std::to_string(partitions)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    proc = std::make_unique<ChildProcess>(argv, dir.str());
+    static const std::regex kListening("listening on http://[^:]+:([0-9]+)");
+    auto line = proc->wait_for_output_line(kListening, std::chrono::seconds(30));
+    REQUIRE_MESSAGE(line.has_value(), "server did not start; stderr: " << proc->stderr_text());
+    std::smatch m;
+    std::regex_search(*line, m, kListening);
+    port = static_cast<uint16_t>(std::stoi(m[1]));
+  }
+
+  // SIGKILL, as a crash would.
+  void crash() {
+    proc->kill(SIGKILL);
+    REQUIRE(proc->wait_exit(std::chrono::seconds(30)).has_value());
+  }
+
+  // SIGTERM; returns the exit code.
+  int stop() {
+    proc->kill(SIGTERM);
+    auto code = proc->wait_exit(std::chrono::seconds(30));
+    REQUIRE_MESSAGE(code.has_value(), "server did not stop on SIGTERM");
+    return *code;
+  }
+
+  HttpResult get(const std::string& target) { return http_request(port, bhttp::verb::get, target); }
+  HttpResult post(const std::string& target, const std::string& body) {
+    return http_request(port, bhttp::verb::post, target, body);
+  }
+  HttpResult put(const std::string& target, const std::string& body) {
+    return http_request(port, bhttp::verb::put, target, body);
+  }
+};
+
+inline std::string order_json(const std::string& id, int64_t customer, const std::string& product,
+                              int quantity, double price) {
+  return "{\"id\":\"" + id + "\",\"customerId\":" + std::to_string(customer) +
+         ",\"state\":\"CREATED\",\"product\":\"" + product + "\",\"quantity\":" +
+         std::to_string(quantity) + ",\"price\":" + std::to_string(price) + "}";
+}
+
+}  // namespace orderstream::test
