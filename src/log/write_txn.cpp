@@ -25,17 +25,17 @@ Result<PartitionState*> WriteTxn::dirty_state(const TopicPartition& tp) {
 }
 
 Result<Offset> WriteTxn::append(const TopicPartition& tp, const RecordData& record) {
-  OS_ASSIGN_OR_RETURN(PartitionState * s, dirty_state(tp));
-  if (!record.key) {
+  // Appends come in runs to one partition: remember the last one so a run skips the lookups.
+  if (!last_.state || last_.partition != tp.partition || last_.topic != tp.topic) {
+    OS_ASSIGN_OR_RETURN(PartitionState * state, dirty_state(tp));
     OS_ASSIGN_OR_RETURN(TopicState * t, mlog_->find_topic(tp.topic));
-    CleanupPolicy policy;
-    {
-      std::shared_lock lock(mlog_->topics_mu);  // alter_topic may change the config
-      policy = t->info.config.cleanup_policy;
-    }
-    if (policy == CleanupPolicy::kCompact)
-      return invalid_argument("topic '" + tp.topic + "' is compacted: every record needs a key");
+    std::shared_lock lock(mlog_->topics_mu);  // alter_topic may change the config
+    last_ = LastPartition{tp.topic, tp.partition, state,
+                          t->info.config.cleanup_policy == CleanupPolicy::kCompact};
   }
+  PartitionState* s = last_.state;
+  if (!record.key && last_.compacted)
+    return invalid_argument("topic '" + tp.topic + "' is compacted: every record needs a key");
   size_t payload = (record.key ? record.key->size() : 0) + (record.value ? record.value->size() : 0);
   for (const Header& h : record.headers) payload += h.key.size() + (h.value ? h.value->size() : 0);
   if (payload > format::kMaxPayloadSize)
@@ -46,8 +46,10 @@ Result<Offset> WriteTxn::append(const TopicPartition& tp, const RecordData& reco
   scratch_.clear();
   encode_record(off, ts, record, &scratch_);
   // MDB_APPEND: offsets only grow, so LMDB can skip the search and fill pages densely.
-  OS_RETURN_IF_ERROR(txn_->put(s->dbi, offset_key(off), scratch_, MDB_APPEND)
-                         .with_context("appending to " + tp.to_string()));
+  char key[8];
+  encode_fixed64_be(key, static_cast<uint64_t>(off.v));
+  Status st = txn_->put(s->dbi, std::string_view(key, 8), scratch_, MDB_APPEND);
+  if (!st.is_ok()) return st.with_context("appending to " + tp.to_string());
   if (s->count == 0) s->start = off;
   s->end = off.next();
   s->count += 1;

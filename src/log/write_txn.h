@@ -51,6 +51,13 @@ class WriteTxn : public ReadView {
   const DirtyPartitions* batch_;
   std::string scratch_;
   DirtyPartitions dirty_;
+  struct LastPartition {
+    std::string topic;
+    PartitionId partition;
+    PartitionState* state = nullptr;  // points into dirty_ (stable: values are heap-allocated)
+    bool compacted = false;
+  };
+  LastPartition last_;
 };
 
 }  // namespace orderstream::log
