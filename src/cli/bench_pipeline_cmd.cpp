@@ -24,6 +24,7 @@ struct PipelineOptions {
   int stream_threads = 0;
   std::string data_dir;  // empty: a fresh temp dir, removed afterwards
   int64_t customers = 1000;
+  std::string sync_mode = "durable";
 };
 
 Result<int64_t> end_offsets(log::Log& log, const char* topic, int32_t partitions) {
@@ -40,9 +41,12 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
   std::string dir = o.data_dir;
   bool temp = dir.empty();
   if (temp) dir = (std::filesystem::temp_directory_path() / ("orderstream-bench-" + std::to_string(::getpid()))).string();
-  GlobalOptions g = global;
-  g.data_dir = dir;
-  auto opened = open_log(g, Access::kWriteOrCreate);
+  log::LogOptions lo;
+  lo.dir = dir;
+  lo.map_size_bytes = static_cast<uint64_t>(global.map_size_mb) << 20;
+  lo.create_if_missing = true;
+  lo.sync_mode = o.sync_mode == "lazy" ? log::SyncMode::kLazy : log::SyncMode::kDurable;
+  auto opened = log::Log::open(lo);
   if (!opened.ok()) return report(opened.status());
   log::Log& log = **opened;
   stream::Topology topology = services::make_ecosystem_topology({}, nullptr);
@@ -109,8 +113,8 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
   int64_t carried = log.appended_records() - records_before;
   runtime.stop();
   std::fprintf(stderr, "\n");
-  std::printf("pipeline: %lld orders, %d partitions, %zu tasks\n", static_cast<long long>(o.orders),
-              o.partitions, runtime.task_count());
+  std::printf("pipeline: %lld orders, %d partitions, %zu tasks, sync %s\n",
+              static_cast<long long>(o.orders), o.partitions, runtime.task_count(), o.sync_mode.c_str());
   std::printf("  injected in %.3f s; all final after %.3f s\n", inject_secs, secs);
   std::printf("  %.0f orders/s to final state; the log carried %lld records = %.0f records/s\n",
               static_cast<double>(o.orders) / secs, static_cast<long long>(carried),
@@ -131,6 +135,8 @@ void add_bench_pipeline_command(CLI::App& app, const GlobalOptions& global, int*
   cmd->add_option("--stream-threads", o->stream_threads, "Stream threads (0 = one per service)");
   cmd->add_option("--customers", o->customers, "Distinct customers")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   cmd->add_option("--data-dir", o->data_dir, "Use this directory (default: a fresh temp dir, removed after)");
+  cmd->add_option("--sync-mode", o->sync_mode, "durable or lazy (see serve --sync-mode)")
+      ->check(CLI::IsMember({"durable", "lazy"}));
   cmd->callback([&global, o, exit_code] { *exit_code = bench_pipeline(global, *o); });
 }
 
