@@ -6,4 +6,4 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/deps.sh"
 dir=$("$root/scripts/build.sh" | tail -n 1)
 cd "$root"
-exec "$dir/orderstream" serve --config "$root/config/orderstream.toml" "$@"
+exec "$dir/orderstream" --config "$root/config/orderstream.toml" serve "$@"
