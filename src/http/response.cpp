@@ -1,0 +1,106 @@
+#include "http/response.h"
+
+#include <boost/beast/http/field.hpp>
+
+#include <cstdio>
+
+#include "common/check.h"
+
+namespace orderstream::http {
+
+namespace bhttp = boost::beast::http;
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+std::string json_quote(std::string_view s) { return '"' + json_escape(s) + '"'; }
+
+Response make_response(bhttp::status status, std::string body, std::string_view content_type) {
+  Response res{status, 11};
+  res.set(bhttp::field::content_type, content_type);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+Response json_response(bhttp::status status, std::string json_body) {
+  return make_response(status, std::move(json_body), "application/json");
+}
+
+Response error_response(bhttp::status status, std::string_view code, std::string_view message) {
+  return json_response(
+      status, "{\"code\":" + json_quote(code) + ",\"message\":" + json_quote(message) + "}");
+}
+
+bhttp::status http_status_for(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return bhttp::status::ok;
+    case StatusCode::kNotFound:
+      return bhttp::status::not_found;
+    case StatusCode::kInvalidArgument:
+      return bhttp::status::bad_request;
+    case StatusCode::kConflict:
+      return bhttp::status::conflict;
+    case StatusCode::kBusy:
+      return bhttp::status::service_unavailable;
+    case StatusCode::kNoSpace:
+      return bhttp::status::insufficient_storage;
+    case StatusCode::kTimeout:
+      return bhttp::status::gateway_timeout;
+    case StatusCode::kCorruption:
+      return bhttp::status::internal_server_error;
+    case StatusCode::kIOError:
+      return bhttp::status::internal_server_error;
+    case StatusCode::kAborted:
+      return bhttp::status::service_unavailable;
+  }
+  return bhttp::status::internal_server_error;
+}
+
+Response status_response(const Status& s) {
+  OS_CHECK(!s.is_ok());
+  Response res = error_response(http_status_for(s.code()), status_code_name(s.code()), s.message());
+  if (s.code() == StatusCode::kBusy || s.code() == StatusCode::kAborted) {
+    res.set(bhttp::field::retry_after, "1");
+  }
+  return res;
+}
+
+}  // namespace orderstream::http

@@ -1,0 +1,60 @@
+// Router: maps (method, path pattern) to handlers and dispatches requests, answering 404/405/400
+// JSON itself. Built before the Server starts and immutable afterwards, so dispatch() is safe from
+// any thread.
+#pragma once
+
+#include <boost/beast/http/verb.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "http/responder.h"
+#include "http/response.h"
+
+namespace orderstream::http {
+
+struct RouteRequest {
+  Request req;
+  std::unordered_map<std::string, std::string> params;  // from {name} segments, url-decoded
+  std::unordered_map<std::string, std::string> query;   // url-decoded ('+' is a space)
+  std::string path;                                     // url-decoded path without the query
+};
+
+// Runs on an io thread and must not block; it completes the request through the Responder now or
+// later, from any thread. Exceptions it throws become a 500 JSON response.
+using Handler = std::function<void(RouteRequest&&, Responder)>;
+
+// Percent-decodes `in` into *out ('+' becomes a space when plus_is_space). False on a bad escape.
+bool url_decode(std::string_view in, std::string* out, bool plus_is_space);
+
+class Router {
+ public:
+  // Pattern like "/v1/orders/{id}/validated"; a {name} segment matches one non-empty segment. A
+  // trailing slash on the request path also matches. route_name labels metrics (default: pattern).
+  // REQUIRES: called before the Router is handed to a Server; pattern starts with '/'.
+  void add(boost::beast::http::verb v, std::string pattern, Handler h, std::string route_name = "");
+
+  // Matches req and calls the handler, or answers 404 (unknown path), 405 with an Allow header
+  // (known path, wrong method) or 400 (bad percent-encoding) itself. Catches handler exceptions and
+  // answers 500 unless the handler already responded. Returns the route label for metrics
+  // ("unmatched" when no route matched).
+  std::string dispatch(Request req, const Responder& responder) const;
+
+ private:
+  struct Route {
+    boost::beast::http::verb verb;
+    std::string pattern;
+    std::vector<std::string> segments;  // "{x}" segments are parameters
+    Handler handler;
+    std::string name;
+  };
+  static bool match(const Route& r, const std::vector<std::string>& segments,
+                    std::unordered_map<std::string, std::string>* params);
+
+  std::vector<Route> routes_;
+};
+
+}  // namespace orderstream::http
