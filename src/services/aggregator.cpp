@@ -1,5 +1,8 @@
 #include "services/aggregator.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "services/validation_emit.h"
 
 namespace orderstream::services {
@@ -85,21 +88,26 @@ std::unique_ptr<stream::Processor> make_aggregator_processor(std::vector<CheckTy
 }
 
 Result<std::vector<CheckType>> parse_rules(std::string_view csv) {
+  const std::string whole(csv);
   std::vector<CheckType> rules;
-  while (!csv.empty()) {
+  for (;;) {
     size_t comma = csv.find(',');
     std::string_view name = csv.substr(0, comma);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    if (name.empty()) {
+      if (comma == std::string_view::npos && rules.empty())
+        return invalid_argument("the rule set must name at least one check");
+      return invalid_argument("empty rule name in '" + whole + "'");
+    }
     auto c = parse_check_type(name);
     if (!c)
       return invalid_argument("unknown rule '" + std::string(name) +
                               "' (accepted: INVENTORY_CHECK, FRAUD_CHECK, ORDER_DETAILS_CHECK)");
-    rules.push_back(*c);
+    if (std::find(rules.begin(), rules.end(), *c) == rules.end()) rules.push_back(*c);
     if (comma == std::string_view::npos) break;
     csv.remove_prefix(comma + 1);
   }
-  if (rules.empty()) return invalid_argument("the rule set must name at least one check");
   return rules;
 }
 

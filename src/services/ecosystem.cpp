@@ -36,7 +36,7 @@ stream::Topology make_ecosystem_topology(const EcosystemOptions& options, OrderW
        [](PartitionId) { return make_order_details_processor(); }},
       {"fraud-rekey", "fraud", {topics::kOrders}, {},
        [](PartitionId) { return make_fraud_rekey_processor(); }},
-      {"fraud", "fraud", {topics::kOrdersByCustomer}, {"sessions"},
+      {kFraudSubTopology, "fraud", {topics::kOrdersByCustomer}, {kFraudSessionsStore, kFraudOrdersStore},
        [fraud](PartitionId) { return make_fraud_processor(fraud); }},
       {"inventory-rekey", "inventory", {topics::kOrders}, {},
        [](PartitionId) { return make_inventory_rekey_processor(); }},

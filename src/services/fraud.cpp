@@ -9,8 +9,6 @@
 namespace orderstream::services {
 namespace {
 
-constexpr const char* kSessionsStore = "sessions";
-
 class FraudRekeyProcessor final : public stream::Processor {
  public:
   Status process(const stream::InputRecord& r, stream::TaskContext& ctx) override {
@@ -29,17 +27,23 @@ class FraudProcessor final : public stream::Processor {
   Status process(const stream::InputRecord& r, stream::TaskContext& ctx) override {
     OS_ASSIGN_OR_RETURN(Order order, decode_order_record(r));
     if (order.state != OrderState::kCreated) return Status::ok();
+    // An order is counted once: a duplicate CREATED record (or the rekey's re-emission after
+    // reset-service) must not add its value to the session a second time.
+    OS_ASSIGN_OR_RETURN(std::optional<std::string> seen, ctx.get(kFraudOrdersStore, order.id));
+    if (seen) return Status::ok();
     std::string customer = std::to_string(order.customer_id);
-    OS_ASSIGN_OR_RETURN(std::optional<std::string> stored, ctx.get(kSessionsStore, customer));
+    OS_ASSIGN_OR_RETURN(std::optional<std::string> stored, ctx.get(kFraudSessionsStore, customer));
     std::vector<Session> sessions = stored ? decode_sessions(*stored) : std::vector<Session>{};
-    double value = static_cast<double>(order.quantity) * order.price;
+    // A negative value (negative quantity or price; order details FAILs such orders) must not
+    // lower the session total: it would let later orders of a session that crossed the limit pass.
+    double value = std::max(0.0, static_cast<double>(order.quantity) * order.price);
     double total = add_to_sessions(&sessions, r.timestamp_ms, value, o_.session_gap_ms);
     int64_t horizon = ctx.stream_time_ms() - o_.retention_ms;
     std::erase_if(sessions, [&](const Session& s) { return s.end_ms < horizon; });
-    ctx.put(kSessionsStore, customer, encode_sessions(sessions));
-    emit_validation(ctx, order.id, CheckType::kFraudCheck,
-                    total >= o_.limit ? ValidationResult::kFail : ValidationResult::kPass,
-                    r.timestamp_ms);
+    ctx.put(kFraudSessionsStore, customer, encode_sessions(sessions));
+    ValidationResult result = total >= o_.limit ? ValidationResult::kFail : ValidationResult::kPass;
+    ctx.put(kFraudOrdersStore, order.id, result == ValidationResult::kPass ? "P" : "F");
+    emit_validation(ctx, order.id, CheckType::kFraudCheck, result, r.timestamp_ms);
     return Status::ok();
   }
 

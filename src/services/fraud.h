@@ -1,7 +1,8 @@
 // Fraud check: per customer, the running total of quantity x price over session windows with a
 // 1-hour inactivity gap; FAIL when the session total including this order is >= 2000, else PASS.
 // Two steps: a rekey of CREATED orders by customer id (through orders-by-customer), then the
-// session aggregation in the task that owns the customer. Processors are per task.
+// session aggregation in the task that owns the customer. An order's value is
+// max(0, quantity x price) and each order id is counted once. Processors are per task.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,10 @@
 #include "stream/processor.h"
 
 namespace orderstream::services {
+
+inline constexpr const char* kFraudSubTopology = "fraud";
+inline constexpr const char* kFraudSessionsStore = "sessions";  // customer id -> encode_sessions
+inline constexpr const char* kFraudOrdersStore = "orders";      // order id -> "P" | "F" (checked)
 
 struct FraudOptions {
   int64_t session_gap_ms = 3600 * 1000;

@@ -1,5 +1,7 @@
 // Orders view: materializes the latest state of every order (per orders partition) and
-// completes parked GETs after each commit. A final state is never replaced by a CREATED one.
+// completes parked GETs after each commit. States only move forward (CREATED, then VALIDATED or
+// FAILED, then SHIPPED): a final state is never replaced by a CREATED one, the first decision
+// stands, and a SHIPPED order stays SHIPPED.
 #pragma once
 
 #include <memory>

@@ -29,7 +29,8 @@ class TaskContext {
  public:
   virtual ~TaskContext() = default;
   virtual PartitionId partition() const = 0;
-  // The largest input timestamp this task has processed (Kafka Streams' stream time).
+  // The largest input timestamp this task has processed (Kafka Streams' stream time), including
+  // the current record; committed with each step, so it survives restarts.
   virtual int64_t stream_time_ms() const = 0;
 
   // State stores are private to the task; names are scoped per task by the runtime.
@@ -50,7 +51,11 @@ class Processor {
  public:
   virtual ~Processor() = default;
   // Handles one record. A non-OK Status means the record is unusable (e.g. malformed): the
-  // runtime counts it, logs the reason, and moves on; it never stops the task.
+  // runtime counts it, logs the reason, discards everything the call wrote, emitted or registered
+  // for after_commit, and moves on; it never stops the task. The same happens when the call puts
+  // a key the store cannot hold or emits a record the log would refuse (unknown topic or
+  // partition, no key on a compacted topic, too large). A failed get() other than a bad key is
+  // a storage error: the whole step is abandoned and retried, the record is not skipped.
   virtual Status process(const InputRecord& record, TaskContext& ctx) = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "stream/runtime.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -90,7 +91,10 @@ void Runtime::thread_main(std::vector<StreamTask*> tasks) {
 void Runtime::stop() {
   stopping_.store(true, std::memory_order_release);
   if (threads_.empty()) return;
-  log_.shutdown();  // wakes threads waiting for records
+  // Wake threads waiting for records. An empty commit bumps the log's version without shutting
+  // the log down, which would make every later wait on it (another runtime, the HTTP layer)
+  // return at once. If the log refuses writes, the threads' waits end by their timeout anyway.
+  (void)log_.write([](log::WriteTxn&) { return Status::ok(); });
   for (auto& t : threads_) t.join();
   threads_.clear();
 }
@@ -115,13 +119,17 @@ Status Runtime::reset_service(log::Log& log, const Topology& topology, const std
     for (const SubTopology& sub : topology.sub_topologies) {
       if (sub.service != service) continue;
       found = true;
+      int32_t tasks = 0;
       for (const std::string& in : sub.inputs) {
         auto info = log.topic(in);
         int32_t n = info.ok() ? info->partitions : partitions;
+        tasks = std::max(tasks, n);
         for (int32_t p = 0; p < n; ++p) OS_RETURN_IF_ERROR(w.delete_offset(sub.name, {in, PartitionId(p)}));
-        for (int32_t p = 0; p < n; ++p)
-          for (const std::string& store : sub.stores)
-            OS_RETURN_IF_ERROR(w.clear_store(scoped_store_name(sub.name, PartitionId(p), store)));
+      }
+      for (int32_t p = 0; p < tasks; ++p) {
+        for (const std::string& store : sub.stores)
+          OS_RETURN_IF_ERROR(w.clear_store(scoped_store_name(sub.name, PartitionId(p), store)));
+        OS_RETURN_IF_ERROR(w.clear_store(task_meta_store_name(sub.name, PartitionId(p))));
       }
     }
     return Status::ok();

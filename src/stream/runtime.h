@@ -35,6 +35,7 @@ class Runtime {
   // Starts the threads. REQUIRES: init() succeeded.
   void start();
   // Stops the threads after their current step (its txn commits or aborts whole). Idempotent.
+  // The Log is left open and usable; a stopped Runtime cannot be started again.
   void stop();
   // Test driver: steps every task on this thread until none makes progress. REQUIRES: not started.
   Status run_until_idle(int max_rounds = 100000);
@@ -45,6 +46,8 @@ class Runtime {
                               int32_t partitions);
 
   size_t task_count() const { return tasks_.size(); }
+  // The tasks built by init(), in sub-topology then partition order.
+  const std::vector<std::unique_ptr<StreamTask>>& tasks() const { return tasks_; }
 
  private:
   void thread_main(std::vector<StreamTask*> tasks);

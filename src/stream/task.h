@@ -1,8 +1,10 @@
 // StreamTask: one sub-topology on one partition number. Each step reads a batch after its
-// committed offsets, processes it, and commits {outputs, state, input offsets} in one LMDB
-// write txn. Owned by one StreamThread (or the test driver); never touched by two threads.
+// committed offsets, processes it in event-time order across inputs (each partition in its own
+// order), and commits {outputs, state, input offsets, stream time} in one LMDB write txn.
+// Owned by one StreamThread (or the test driver); never touched by two threads.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +37,8 @@ class StreamTask {
   void set_metrics(TaskMetrics m) { metrics_ = m; }
   // Input positions committed so far (for lag); read from the log, so any thread may call it.
   Result<int64_t> lag() const;
+  // Records the processor rejected since this task was built (any thread may call it).
+  int64_t skipped() const { return skipped_total_.load(std::memory_order_relaxed); }
 
  private:
   log::Log& log_;
@@ -42,7 +46,9 @@ class StreamTask {
   PartitionId partition_;
   size_t max_batch_;
   std::unique_ptr<Processor> processor_;
-  int64_t stream_time_ms_ = -1;
+  int64_t stream_time_ms_ = -1;  // loaded from the task's meta store by the first step
+  bool stream_time_loaded_ = false;
+  std::atomic<int64_t> skipped_total_{0};
   TaskMetrics metrics_;
 };
 

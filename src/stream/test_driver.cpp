@@ -89,6 +89,12 @@ Result<std::vector<OutputRecord>> TestDriver::read_all(const std::string& topic)
   return out;
 }
 
+int64_t TestDriver::skipped_records() const {
+  int64_t n = 0;
+  for (const auto& t : runtime_->tasks()) n += t->skipped();
+  return n;
+}
+
 Result<std::optional<std::string>> TestDriver::store_get(const std::string& sub_topology,
                                                          PartitionId p, const std::string& store,
                                                          const std::string& key) const {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "log/topic_config.h"
@@ -35,5 +36,8 @@ struct Topology {
 // The LMDB state-store name of `store` in task (sub_topology, partition).
 std::string scoped_store_name(const std::string& sub_topology, PartitionId partition,
                               std::string_view store);
+// The runtime's own store of task (sub_topology, partition): its stream time. Wiped with the
+// task's stores by reset-service.
+std::string task_meta_store_name(const std::string& sub_topology, PartitionId partition);
 
 }  // namespace orderstream::stream
