@@ -97,12 +97,7 @@ Status bench_log(const GlobalOptions& g, const BenchLogArgs& a) {
   {
     GlobalOptions lg = g;
     lg.data_dir = root + "/log";
-    log::LogOptions lo;
-    lo.dir = lg.data_dir;
-    lo.map_size_bytes = static_cast<uint64_t>(lg.map_size_mb) << 20;
-    lo.create_if_missing = true;
-    lo.sync_mode = a.sync_mode == "lazy" ? log::SyncMode::kLazy : log::SyncMode::kDurable;
-    OS_ASSIGN_OR_RETURN(auto log, log::Log::open(lo));
+    OS_ASSIGN_OR_RETURN(auto log, open_log(lg, Access::kWriteOrCreate, a.sync_mode));
     OS_RETURN_IF_ERROR(log->create_topic("bench", a.partitions, log::TopicConfig{}));
     log::RecordData rec;
     rec.value = value;

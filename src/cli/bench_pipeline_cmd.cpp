@@ -41,12 +41,9 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
   std::string dir = o.data_dir;
   bool temp = dir.empty();
   if (temp) dir = (std::filesystem::temp_directory_path() / ("orderstream-bench-" + std::to_string(::getpid()))).string();
-  log::LogOptions lo;
-  lo.dir = dir;
-  lo.map_size_bytes = static_cast<uint64_t>(global.map_size_mb) << 20;
-  lo.create_if_missing = true;
-  lo.sync_mode = o.sync_mode == "lazy" ? log::SyncMode::kLazy : log::SyncMode::kDurable;
-  auto opened = log::Log::open(lo);
+  GlobalOptions g = global;
+  g.data_dir = dir;
+  auto opened = open_log(g, Access::kWriteOrCreate, o.sync_mode);
   if (!opened.ok()) return report(opened.status());
   log::Log& log = **opened;
   stream::Topology topology = services::make_ecosystem_topology({}, nullptr);

@@ -16,12 +16,14 @@
 
 namespace orderstream::cli {
 
-Result<std::unique_ptr<log::Log>> open_log(const GlobalOptions& global, Access access) {
+Result<std::unique_ptr<log::Log>> open_log(const GlobalOptions& global, Access access,
+                                           const std::string& sync_mode) {
   log::LogOptions o;
   o.dir = global.data_dir;
   o.map_size_bytes = static_cast<uint64_t>(global.map_size_mb) << 20;
   o.read_only = access == Access::kReadOnly;
   o.create_if_missing = access == Access::kWriteOrCreate;
+  o.sync_mode = sync_mode == "lazy" ? log::SyncMode::kLazy : log::SyncMode::kDurable;
   return log::Log::open(o);
 }
 

@@ -39,7 +39,9 @@ enum class Access {
 };
 
 // Opens the log in global.data_dir. Errors are Log::open's (NotFound, InvalidArgument, Busy...).
-Result<std::unique_ptr<log::Log>> open_log(const GlobalOptions& global, Access access);
+// sync_mode: "durable" or "lazy" (log::SyncMode), as the --sync-mode flags spell it.
+Result<std::unique_ptr<log::Log>> open_log(const GlobalOptions& global, Access access,
+                                           const std::string& sync_mode = "durable");
 
 // Prints "orderstream: error: <message>" to stderr and returns kExitError (OK: returns kExitOk).
 int report(const Status& status);

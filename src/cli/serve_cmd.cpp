@@ -93,12 +93,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
 
   auto rules = services::parse_rules(o.rules);
   if (!rules.ok()) return report(rules.status());
-  log::LogOptions lo;
-  lo.dir = global.data_dir;
-  lo.map_size_bytes = static_cast<uint64_t>(global.map_size_mb) << 20;
-  lo.create_if_missing = true;
-  lo.sync_mode = o.sync_mode == "lazy" ? log::SyncMode::kLazy : log::SyncMode::kDurable;
-  auto opened = log::Log::open(lo);
+  auto opened = open_log(global, Access::kWriteOrCreate, o.sync_mode);
   if (!opened.ok()) return report(opened.status());
   log::Log& log = **opened;
   metrics::Registry registry;
