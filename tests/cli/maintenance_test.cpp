@@ -108,7 +108,7 @@ TEST_CASE("a flipped payload byte is found by verify, dump and consume") {
   CHECK(f.consume_all("orders", {"-o", "2"}) == "third-record\n");
 }
 
-TEST_CASE("writing commands refuse a directory held by a writer; read-only ones still work") {
+TEST_CASE("writing commands refuse a directory held by a writer, and read-only ones still work") {
   CliFixture f;
   f.create_topic("t");
   f.produce("t", "a\nb\n");

@@ -49,7 +49,7 @@ std::map<std::string, int> post_and_wait(ServerFixture& s, const std::string& pr
 }  // namespace
 
 TEST_SUITE("e2e orders") {
-  TEST_CASE("ten orders against stock ten validate; with stock zero they fail") {
+  TEST_CASE("ten orders against stock ten validate, and with stock zero they fail") {
     ServerFixture s;
     s.start();
     auto put = s.put("/v1/inventory/JUMPERS", "{\"stock\":10}");

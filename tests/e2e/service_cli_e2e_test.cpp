@@ -26,7 +26,7 @@ Run run_cli(ServerFixture& s, std::vector<std::string> args) {
 }  // namespace
 
 TEST_SUITE("e2e service commands") {
-  TEST_CASE("load posts orders, waits for each and reports them; reset-service replays inventory") {
+  TEST_CASE("load posts orders, waits for each and reports them, and reset-service replays inventory") {
     ServerFixture s;
     s.start(2);
     std::string url = "http://127.0.0.1:" + std::to_string(s.port);

@@ -56,7 +56,7 @@ TEST_SUITE("http") {
     CHECK(status_response(conflict("x")).result_int() == 409);
   }
 
-  TEST_CASE("a responder completes once; a dropped one answers 500") {
+  TEST_CASE("a responder completes once, and a dropped one answers 500") {
     auto sink = std::make_shared<Sink>();
     {
       Responder r(sink, 1);

@@ -99,7 +99,7 @@ std::vector<std::string> status_lines(const std::string& raw) {
 }
 
 TEST_SUITE("http") {
-  TEST_CASE("routes receive decoded params and query; responses carry type and length") {
+  TEST_CASE("routes receive decoded params and query, and responses carry type and length") {
     Fixture f;
     auto res = f.get("/v1/orders/a%20b?q=x+y");
     CHECK(res.status == 200);

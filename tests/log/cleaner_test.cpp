@@ -128,7 +128,7 @@ TEST_SUITE("cleaner") {
     CHECK_OK(f.log->verify([](auto&, auto, auto&) {}));
   }
 
-  TEST_CASE("compaction of all topics touches only compacted ones; unknown topic is NotFound") {
+  TEST_CASE("compaction of all topics touches only compacted ones, and unknown topic is NotFound") {
     LogFixture f;
     f.create("c", 2, compacted());
     f.create("d", 1);

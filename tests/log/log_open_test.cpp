@@ -164,7 +164,7 @@ TEST_SUITE("log_open") {
     CHECK(code == 0);
   }
 
-  TEST_CASE("a full map is a clean NoSpace; a bigger map makes appends work again") {
+  TEST_CASE("a full map is a clean NoSpace, and a bigger map makes appends work again") {
     LogFixture f;
     f.options.map_size_bytes = 1ull << 20;
     REQUIRE_OK(f.reopen());

@@ -61,7 +61,7 @@ TEST_SUITE("recovery") {
     CHECK(problems[0].message.find("CRC") != std::string::npos);
   }
 
-  TEST_CASE("a damaged partition is read-only up to the damage; the others keep working") {
+  TEST_CASE("a damaged partition is read-only up to the damage, and the others keep working") {
     CorruptLog f;
     REQUIRE(f.flip_byte(CorruptLog::kMarker, 3) >= 1);
     REQUIRE_OK(f.reopen());

@@ -37,7 +37,7 @@ constexpr auto kFail = ValidationResult::kFail;
 }  // namespace
 
 TEST_SUITE("fraud") {
-  TEST_CASE("session totals just under 2000 pass; 2000 and more fail") {
+  TEST_CASE("session totals just under 2000 pass, and 2000 and more fail") {
     Fraud f;
     CHECK(f.order(1, 1999.99, kT0) == kPass);
     CHECK(f.order(2, 2000.0, kT0) == kFail);

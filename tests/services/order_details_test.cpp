@@ -9,7 +9,7 @@ using namespace orderstream::services;
 using test::Pipeline;
 
 TEST_SUITE("order details") {
-  TEST_CASE("the rule: quantity and price may be zero, not negative; the product is required") {
+  TEST_CASE("the rule: quantity and price may be zero, not negative, and the product is required") {
     auto check = [](int32_t qty, double price, std::optional<Product> p) {
       return check_order_details(Order{"o", 1, OrderState::kCreated, p, qty, price});
     };

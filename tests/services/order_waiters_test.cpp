@@ -44,7 +44,7 @@ TEST_SUITE("order waiters") {
     CHECK(w.size() == 0);
   }
 
-  TEST_CASE("cancel claims a waiter that has not fired; a cancelled waiter never fires") {
+  TEST_CASE("cancel claims a waiter that has not fired, and a cancelled waiter never fires") {
     OrderWaiters w;
     int fired = 0;
     auto h = w.add("o", false, [&](const Order&) { ++fired; });

@@ -99,7 +99,7 @@ TEST_SUITE("orders view") {
 }
 
 TEST_SUITE("customers table") {
-  TEST_CASE("the customers table holds the latest customer per id; tombstones delete") {
+  TEST_CASE("the customers table holds the latest customer per id, and tombstones delete") {
     Pipeline p(3);
     Customer c{5, "Ada", "L", "ada@example.com", "here", "gold"};
     REQUIRE_OK(p.driver.pipe(topics::kCustomers, "5", to_json(c), 1));

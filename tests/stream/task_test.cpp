@@ -143,7 +143,7 @@ TEST_SUITE("stream") {
     CHECK((*r)[0].key == std::optional<std::string>("k"));
   }
 
-  TEST_CASE("a record the processor rejects is skipped and counted; the rest is processed") {
+  TEST_CASE("a record the processor rejects is skipped and counted, and the rest is processed") {
     Fixture f(1);
     for (const char* v : {"x", "bad", "y"}) f.pipe("in", "k", v, 10, /*defer=*/true);
     REQUIRE_OK(f.driver.advance());
