@@ -108,6 +108,14 @@ Status LmdbTxn::put(MDB_dbi dbi, std::string_view key, std::string_view value, u
   return lmdb_status(mdb_put(txn_, dbi, &k, &v, flags), "mdb_put");
 }
 
+Status LmdbTxn::reserve(MDB_dbi dbi, std::string_view key, size_t size, unsigned flags,
+                        char** out) {
+  MDB_val k = to_val(key), v{size, nullptr};
+  int rc = mdb_put(txn_, dbi, &k, &v, flags | MDB_RESERVE);
+  if (rc == MDB_SUCCESS) *out = static_cast<char*>(v.mv_data);
+  return lmdb_status(rc, "mdb_put");
+}
+
 Status LmdbTxn::del(MDB_dbi dbi, std::string_view key) {
   MDB_val k = to_val(key);
   int rc = mdb_del(txn_, dbi, &k, nullptr);

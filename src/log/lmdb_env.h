@@ -67,6 +67,9 @@ class LmdbTxn {
   Status get(MDB_dbi dbi, std::string_view key, std::string_view* value) const;
   Status put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags = 0);
   Status del(MDB_dbi dbi, std::string_view key);
+  // Reserves `size` bytes for the value of `key` (MDB_RESERVE | flags) and points *out at them,
+  // to be filled before the next operation in this txn.
+  Status reserve(MDB_dbi dbi, std::string_view key, size_t size, unsigned flags, char** out);
   Result<MDB_dbi> open_dbi(const std::string& name, bool create);
 
  private:

@@ -1,20 +1,14 @@
 #include "log/record.h"
 
+#include <cstring>
+
+#include "common/check.h"
 #include "log/coding.h"
 #include "log/crc32c.h"
 #include "log/record_format.h"
 
 namespace orderstream::log {
 namespace {
-
-void put_bytes(std::string* out, const std::optional<std::string_view>& b) {
-  if (!b) {
-    encode_fixed32_le(out, static_cast<uint32_t>(format::kNullLength));
-    return;
-  }
-  encode_fixed32_le(out, static_cast<uint32_t>(b->size()));
-  out->append(*b);
-}
 
 // Reads a nullable length-prefixed field; false if it runs past the end.
 bool get_bytes(std::string_view* in, std::optional<std::string_view>* b) {
@@ -44,25 +38,53 @@ Status bad(Offset offset, const std::string& what) {
 
 }  // namespace
 
-void encode_record(Offset offset, int64_t timestamp_ms, const RecordData& r, std::string* out) {
-  size_t start = out->size();
-  out->append(format::kHeaderSize, '\0');
-  encode_fixed64_le(out, static_cast<uint64_t>(timestamp_ms));
-  put_bytes(out, r.key);
-  put_bytes(out, r.value);
-  encode_fixed32_le(out, static_cast<uint32_t>(r.headers.size()));
+size_t encoded_size(const RecordData& r) {
+  size_t n = format::kHeaderSize + 8 + 4 + (r.key ? r.key->size() : 0) + 4 +
+             (r.value ? r.value->size() : 0) + 4;
+  for (const Header& h : r.headers) n += 4 + h.key.size() + 4 + (h.value ? h.value->size() : 0);
+  return n;
+}
+
+namespace {
+
+char* put_fixed32(char* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(v >> (8 * i));
+  return p + 4;
+}
+
+char* put_field(char* p, std::optional<std::string_view> b) {
+  if (!b) return put_fixed32(p, static_cast<uint32_t>(format::kNullLength));
+  p = put_fixed32(p, static_cast<uint32_t>(b->size()));
+  if (!b->empty()) std::memcpy(p, b->data(), b->size());
+  return p + b->size();
+}
+
+}  // namespace
+
+void encode_record_to(Offset offset, int64_t timestamp_ms, const RecordData& r, char* out,
+                      size_t size) {
+  char* p = out + format::kHeaderSize;
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(static_cast<uint64_t>(timestamp_ms) >> (8 * i));
+  p += 8;
+  p = put_field(p, r.key);
+  p = put_field(p, r.value);
+  p = put_fixed32(p, static_cast<uint32_t>(r.headers.size()));
   for (const Header& h : r.headers) {
-    put_bytes(out, std::string_view(h.key));
-    put_bytes(out, h.value ? std::optional<std::string_view>(*h.value) : std::nullopt);
+    p = put_field(p, std::string_view(h.key));
+    p = put_field(p, h.value ? std::optional<std::string_view>(*h.value) : std::nullopt);
   }
-  size_t payload_len = out->size() - start - format::kHeaderSize;
-  char* hdr = out->data() + start;
-  for (int i = 0; i < 4; ++i) hdr[4 + i] = static_cast<char>(payload_len >> (8 * i));
-  hdr[8] = static_cast<char>(format::kTypeFull);
-  hdr[9] = static_cast<char>(format::kVersion);
-  uint32_t crc = crc_mask(record_crc(
-      offset, std::string_view(hdr + format::kCrcSize, out->size() - start - format::kCrcSize)));
-  for (int i = 0; i < 4; ++i) hdr[i] = static_cast<char>(crc >> (8 * i));
+  OS_CHECK(static_cast<size_t>(p - out) == size);
+  put_fixed32(out + format::kCrcSize, static_cast<uint32_t>(size - format::kHeaderSize));
+  out[8] = static_cast<char>(format::kTypeFull);
+  out[9] = static_cast<char>(format::kVersion);
+  uint32_t crc = crc_mask(record_crc(offset, std::string_view(out + format::kCrcSize, size - format::kCrcSize)));
+  put_fixed32(out, crc);
+}
+
+void encode_record(Offset offset, int64_t timestamp_ms, const RecordData& r, std::string* out) {
+  size_t start = out->size(), size = encoded_size(r);
+  out->resize(start + size);
+  encode_record_to(offset, timestamp_ms, r, out->data() + start, size);
 }
 
 Status decode_record(Offset offset, std::string_view stored, RecordView* out) {

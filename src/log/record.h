@@ -58,6 +58,11 @@ struct Record {
 
 // Appends the stored form of `r` at `offset` with timestamp `timestamp_ms` to *out.
 void encode_record(Offset offset, int64_t timestamp_ms, const RecordData& r, std::string* out);
+// Size of the stored form of `r`.
+size_t encoded_size(const RecordData& r);
+// Writes the stored form into out[0, size). REQUIRES: size == encoded_size(r).
+void encode_record_to(Offset offset, int64_t timestamp_ms, const RecordData& r, char* out,
+                      size_t size);
 
 // Verifies and decodes a stored value found under `offset`. Corruption names what is wrong;
 // views in *out point into `stored`.

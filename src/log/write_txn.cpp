@@ -43,17 +43,19 @@ Result<Offset> WriteTxn::append(const TopicPartition& tp, const RecordData& reco
                             std::to_string(format::kMaxPayloadSize));
   Offset off = s->end;
   int64_t ts = record.timestamp_ms == kNowTimestamp ? now_ms_ : record.timestamp_ms;
-  scratch_.clear();
-  encode_record(off, ts, record, &scratch_);
+  size_t size = encoded_size(record);
   // MDB_APPEND: offsets only grow, so LMDB can skip the search and fill pages densely.
   char key[8];
   encode_fixed64_be(key, static_cast<uint64_t>(off.v));
-  Status st = txn_->put(s->dbi, std::string_view(key, 8), scratch_, MDB_APPEND);
+  // Encoded straight into LMDB's page (MDB_RESERVE): no intermediate copy.
+  char* dst = nullptr;
+  Status st = txn_->reserve(s->dbi, std::string_view(key, 8), size, MDB_APPEND, &dst);
   if (!st.is_ok()) return st.with_context("appending to " + tp.to_string());
+  encode_record_to(off, ts, record, dst, size);
   if (s->count == 0) s->start = off;
   s->end = off.next();
   s->count += 1;
-  s->bytes += static_cast<int64_t>(scratch_.size());
+  s->bytes += static_cast<int64_t>(size);
   return off;
 }
 

@@ -49,7 +49,6 @@ class WriteTxn : public ReadView {
   LogImpl* mlog_;
   int64_t now_ms_;
   const DirtyPartitions* batch_;
-  std::string scratch_;
   DirtyPartitions dirty_;
   struct LastPartition {
     std::string topic;
