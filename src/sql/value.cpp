@@ -1,0 +1,130 @@
+#include "sql/value.h"
+
+#include <array>
+#include <charconv>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+namespace orderstream::sql {
+
+namespace {
+constexpr std::array<std::pair<SqlType, std::string_view>, 7> kTypeNames{{
+    {SqlType::kBigint, "BIGINT"},
+    {SqlType::kInt, "INT"},
+    {SqlType::kInt, "INTEGER"},
+    {SqlType::kDouble, "DOUBLE"},
+    {SqlType::kVarchar, "VARCHAR"},
+    {SqlType::kVarchar, "STRING"},
+    {SqlType::kBoolean, "BOOLEAN"},
+}};
+
+}  // namespace
+
+bool name_equals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+std::string upper_name(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view type_name(SqlType t) {
+  if (t == SqlType::kNull) return "NULL";
+  for (const auto& [type, name] : kTypeNames)
+    if (type == t) return name;
+  return "?";
+}
+
+std::optional<SqlType> parse_type(std::string_view name) {
+  for (const auto& [type, n] : kTypeNames)
+    if (name_equals(n, name)) return type;
+  return std::nullopt;
+}
+
+bool is_numeric(SqlType t) {
+  return t == SqlType::kBigint || t == SqlType::kInt || t == SqlType::kDouble;
+}
+
+void append_json_string(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(c));
+          *out += buf;
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+std::string format_double(double d) {
+  if (!std::isfinite(d)) return "null";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d);
+  std::string s(buf, end);
+  // Keep it a double in JSON readers that type by text ("2" would read back as an integer).
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string Value::to_json() const {
+  if (is_null()) return "null";
+  if (is_bool()) return as_bool() ? "true" : "false";
+  if (is_int()) return std::to_string(as_int());
+  if (is_double()) return format_double(as_double());
+  std::string out;
+  append_json_string(as_string(), &out);
+  return out;
+}
+
+std::string Value::to_text() const {
+  if (is_string()) return as_string();
+  return to_json();
+}
+
+Value value_from_text(SqlType type, std::string_view text) {
+  switch (type) {
+    case SqlType::kBigint:
+    case SqlType::kInt: {
+      int64_t v = 0;
+      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc() || p != text.data() + text.size()) return {};
+      if (type == SqlType::kInt && (v < INT32_MIN || v > INT32_MAX)) return {};
+      return Value::integer(v);
+    }
+    case SqlType::kDouble: {
+      double v = 0;
+      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc() || p != text.data() + text.size()) return {};
+      return Value::real(v);
+    }
+    case SqlType::kVarchar:
+      return Value::string(std::string(text));
+    case SqlType::kBoolean:
+      if (name_equals(text, "true")) return Value::boolean(true);
+      if (name_equals(text, "false")) return Value::boolean(false);
+      return {};
+    case SqlType::kNull:
+      return {};
+  }
+  return {};
+}
+
+}  // namespace orderstream::sql
