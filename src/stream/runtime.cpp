@@ -60,7 +60,7 @@ void Runtime::start() {
                             : tasks_[i]->spec().service;
     groups[group].push_back(tasks_[i].get());
   }
-  for (auto& [name, tasks] : groups) threads_.emplace_back([this, tasks] { thread_main(tasks); });
+  for (auto& [name, tasks] : groups) threads_.emplace_back([this, t = tasks] { thread_main(t); });
 }
 
 void Runtime::thread_main(std::vector<StreamTask*> tasks) {
