@@ -1,5 +1,6 @@
-// Customers table: materializes the compacted customers topic (latest Customer per id) into the
-// task's store, so GET /v1/customers/{id} and joins can look customers up. Per task.
+// Customers table: materializes the compacted customers topic (latest Customer per id) into a
+// global store (its sub-topology is global), so GET /v1/customers/{id} and every task of any
+// service (the email join) can look any customer up with TaskContext::get_global.
 #pragma once
 
 #include <memory>

@@ -36,7 +36,7 @@ stream::Topology make_ecosystem_topology(const EcosystemOptions& options, OrderW
        [](PartitionId) { return make_order_details_processor(); }},
       {"fraud-rekey", "fraud", {topics::kOrders}, {},
        [](PartitionId) { return make_fraud_rekey_processor(); }},
-      {kFraudSubTopology, "fraud", {topics::kOrdersByCustomer}, {kFraudSessionsStore, kFraudOrdersStore},
+      {kFraudSubTopology, "fraud", {topics::kOrdersByCustomer}, fraud_store_names(),
        [fraud](PartitionId) { return make_fraud_processor(fraud); }},
       {"inventory-rekey", "inventory", {topics::kOrders}, {},
        [](PartitionId) { return make_inventory_rekey_processor(); }},
@@ -47,7 +47,7 @@ stream::Topology make_ecosystem_topology(const EcosystemOptions& options, OrderW
        {"orders", "checks"},
        [rules](PartitionId) { return make_aggregator_processor(rules); }},
       {kCustomersSubTopology, "customers", {topics::kCustomers}, {kCustomersStore},
-       [](PartitionId) { return make_customers_table_processor(); }},
+       [](PartitionId) { return make_customers_table_processor(); }, /*global=*/true},
   };
   return t;
 }

@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "stream/processor.h"
+#include "stream/session_store.h"
 
 namespace orderstream::services {
 
 inline constexpr const char* kFraudSubTopology = "fraud";
-inline constexpr const char* kFraudSessionsStore = "sessions";  // customer id -> encode_sessions
+inline constexpr const char* kFraudSessionsStore = "sessions";  // stream::SessionStore by customer id
 inline constexpr const char* kFraudOrdersStore = "orders";      // order id -> "P" | "F" (checked)
 
 struct FraudOptions {
@@ -25,17 +26,10 @@ struct FraudOptions {
   int64_t retention_ms = 24 * 3600 * 1000;
 };
 
-// One session window of one customer: [start_ms, end_ms] with the total value of its orders.
-struct Session {
-  int64_t start_ms = 0;
-  int64_t end_ms = 0;
-  double total = 0;
-};
-std::string encode_sessions(const std::vector<Session>& sessions);
-std::vector<Session> decode_sessions(std::string_view text);
-// Adds an order of `value` at `ts` to `sessions`, merging every session within `gap` of it (and
-// so bridged by it). Returns the merged session's total.
-double add_to_sessions(std::vector<Session>* sessions, int64_t ts, double value, int64_t gap_ms);
+// The stores of the fraud step (its session store's and the checked-orders store).
+std::vector<std::string> fraud_store_names();
+// A customer's session windows (the aggregate is the session total, "%.17g"); for tests/tools.
+stream::SessionStore fraud_session_store(const FraudOptions& options);
 
 std::unique_ptr<stream::Processor> make_fraud_rekey_processor();
 std::unique_ptr<stream::Processor> make_fraud_processor(FraudOptions options);

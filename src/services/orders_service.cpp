@@ -125,8 +125,9 @@ Status OrdersService::add_customer(const Customer& customer, std::function<void(
 }
 
 Result<std::optional<Customer>> OrdersService::find_customer(int64_t id) const {
-  OS_ASSIGN_OR_RETURN(std::optional<std::string> json,
-                      read_store(kCustomersSubTopology, topics::kCustomers, std::to_string(id), kCustomersStore));
+  OS_ASSIGN_OR_RETURN(log::ReadView view, log_.read_view());
+  OS_ASSIGN_OR_RETURN(std::optional<std::string_view> json,
+                      view.get(stream::global_store_name(kCustomersStore), std::to_string(id)));
   if (!json) return std::optional<Customer>();
   OS_ASSIGN_OR_RETURN(Customer c, customer_from_json(*json));
   return std::optional<Customer>(std::move(c));

@@ -37,6 +37,15 @@ class TaskContext {
   virtual Result<std::optional<std::string>> get(std::string_view store, std::string_view key) = 0;
   virtual void put(std::string_view store, std::string_view key, std::string value) = 0;
   virtual void del(std::string_view store, std::string_view key) = 0;
+  // Visits the store's keys in [from, to) in byte order (an empty `to` = no upper bound), own
+  // uncommitted writes included, until fn returns false. Values are valid during the call only.
+  using ScanFn = std::function<bool(std::string_view key, std::string_view value)>;
+  virtual Status scan(std::string_view store, std::string_view from, std::string_view to,
+                      const ScanFn& fn) = 0;
+  // Reads a global table's store (SubTopology::global): every task sees the whole table, as of
+  // the snapshot its step started from (Kafka Streams' GlobalKTable; not time-synchronized).
+  virtual Result<std::optional<std::string>> get_global(std::string_view store,
+                                                        std::string_view key) = 0;
 
   // Appends to `topic`; the partition comes from the key (Kafka's partitioner) unless given.
   virtual void emit(const std::string& topic, std::optional<std::string> key,

@@ -24,11 +24,11 @@ Status Runtime::init() {
     int32_t partitions = -1;
     for (const std::string& in : sub.inputs) {
       OS_ASSIGN_OR_RETURN(log::TopicInfo info, log_.topic(in));
-      if (partitions >= 0 && info.partitions != partitions)
+      if (!sub.global && partitions >= 0 && info.partitions != partitions)
         return invalid_argument(sub.name + ": input topics are not co-partitioned ('" + in +
                                 "' has " + std::to_string(info.partitions) + " partitions, not " +
                                 std::to_string(partitions) + ")");
-      partitions = info.partitions;
+      partitions = sub.global ? 1 : info.partitions;  // a global task reads every partition
     }
     for (int32_t p = 0; p < partitions; ++p) {
       auto task = std::make_unique<StreamTask>(log_, sub, PartitionId(p), options_.max_batch);
@@ -126,9 +126,10 @@ Status Runtime::reset_service(log::Log& log, const Topology& topology, const std
         tasks = std::max(tasks, n);
         for (int32_t p = 0; p < n; ++p) OS_RETURN_IF_ERROR(w.delete_offset(sub.name, {in, PartitionId(p)}));
       }
+      if (sub.global) tasks = 1;
       for (int32_t p = 0; p < tasks; ++p) {
         for (const std::string& store : sub.stores)
-          OS_RETURN_IF_ERROR(w.clear_store(scoped_store_name(sub.name, PartitionId(p), store)));
+          OS_RETURN_IF_ERROR(w.clear_store(task_store_name(sub, PartitionId(p), store)));
         OS_RETURN_IF_ERROR(w.clear_store(task_meta_store_name(sub.name, PartitionId(p))));
       }
     }

@@ -48,22 +48,37 @@ class StepContext final : public TaskContext {
   void advance_time(int64_t ts) { stream_time_ = std::max(stream_time_, ts); }
 
   Result<std::optional<std::string>> get(std::string_view store, std::string_view key) override {
-    std::string name = scoped_store_name(spec_.name, partition_, store);
+    std::string name = task_store_name(spec_, partition_, store);
     auto it = writes_.find({name, std::string(key)});
     if (it != writes_.end()) return it->second;
-    auto v = view_.get(name, key);
-    if (!v.ok()) {
-      // A key the store cannot hold is this record's fault; anything else is the storage's,
-      // and must fail the whole step (to be retried), never skip the record.
-      if (v.status().code() == StatusCode::kInvalidArgument) {
-        fail_record(v.status());
-      } else if (storage_error_.is_ok()) {
-        storage_error_ = v.status();
-      }
-      return v.status();
+    return read(name, key);
+  }
+  Result<std::optional<std::string>> get_global(std::string_view store,
+                                                std::string_view key) override {
+    return read(global_store_name(store), key);
+  }
+  Status scan(std::string_view store, std::string_view from, std::string_view to,
+              const ScanFn& fn) override {
+    std::string name = task_store_name(spec_, partition_, store);
+    auto in_range = [&](std::string_view k) { return to.empty() || k < to; };
+    // The snapshot's range, then the step's buffered writes over it, merged in key order.
+    std::map<std::string, std::optional<std::string>, std::less<>> merged;
+    Status st = view_.scan_store(name, from, [&](std::string_view k, std::string_view v) {
+      if (!in_range(k)) return false;
+      merged.emplace(std::string(k), std::string(v));
+      return true;
+    });
+    if (!st.is_ok()) {
+      if (storage_error_.is_ok()) storage_error_ = st;
+      return st;
     }
-    if (!*v) return std::optional<std::string>();
-    return std::optional<std::string>(std::string(**v));
+    for (auto it = writes_.lower_bound({name, std::string(from)});
+         it != writes_.end() && it->first.first == name && in_range(it->first.second); ++it)
+      merged[it->first.second] = it->second;
+    for (const auto& [k, v] : merged) {
+      if (v && !fn(k, *v)) break;
+    }
+    return Status::ok();
   }
   void put(std::string_view store, std::string_view key, std::string value) override {
     if (key.size() > log::ReadView::kMaxStoreKeyBytes) {
@@ -71,7 +86,7 @@ class StepContext final : public TaskContext {
                                    " bytes is too long"));
       return;
     }
-    set({scoped_store_name(spec_.name, partition_, store), std::string(key)}, std::move(value));
+    set({task_store_name(spec_, partition_, store), std::string(key)}, std::move(value));
   }
   void del(std::string_view store, std::string_view key) override {
     if (key.size() > log::ReadView::kMaxStoreKeyBytes) {
@@ -79,7 +94,7 @@ class StepContext final : public TaskContext {
                                    " bytes is too long"));
       return;
     }
-    set({scoped_store_name(spec_.name, partition_, store), std::string(key)}, std::nullopt);
+    set({task_store_name(spec_, partition_, store), std::string(key)}, std::nullopt);
   }
   void emit(const std::string& topic, std::optional<std::string> key,
             std::optional<std::string> value, int64_t ts,
@@ -122,6 +137,21 @@ class StepContext final : public TaskContext {
   std::vector<std::function<void()>> after_;
 
  private:
+  // A committed store value. A key the store cannot hold is this record's fault; anything else
+  // is the storage's, and must fail the whole step (to be retried), never skip the record.
+  Result<std::optional<std::string>> read(const std::string& name, std::string_view key) {
+    auto v = view_.get(name, key);
+    if (!v.ok()) {
+      if (v.status().code() == StatusCode::kInvalidArgument) {
+        fail_record(v.status());
+      } else if (storage_error_.is_ok()) {
+        storage_error_ = v.status();
+      }
+      return v.status();
+    }
+    if (!*v) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(**v));
+  }
   void fail_record(Status st) {
     if (record_error_.is_ok()) record_error_ = std::move(st);
   }
@@ -177,6 +207,14 @@ std::string scoped_store_name(const std::string& sub_topology, PartitionId parti
   return sub_topology + "/" + std::to_string(partition.v) + "/" + std::string(store);
 }
 
+std::string global_store_name(std::string_view store) {
+  return "global/" + std::string(store);
+}
+
+std::string task_store_name(const SubTopology& sub, PartitionId partition, std::string_view store) {
+  return sub.global ? global_store_name(store) : scoped_store_name(sub.name, partition, store);
+}
+
 std::string task_meta_store_name(const std::string& sub_topology, PartitionId partition) {
   return scoped_store_name(sub_topology, partition, kTaskMetaStore);
 }
@@ -188,7 +226,14 @@ StreamTask::StreamTask(log::Log& log, const SubTopology& spec, PartitionId parti
 
 std::vector<log::TopicPartition> StreamTask::inputs() const {
   std::vector<log::TopicPartition> out;
-  for (const std::string& t : spec_.inputs) out.push_back({t, partition_});
+  for (const std::string& t : spec_.inputs) {
+    if (!spec_.global) {
+      out.push_back({t, partition_});
+      continue;
+    }
+    auto info = log_.topic(t);  // a global task reads every partition (none if the topic is gone)
+    for (int32_t p = 0; info.ok() && p < info->partitions; ++p) out.push_back({t, PartitionId(p)});
+  }
   return out;
 }
 
@@ -261,7 +306,7 @@ Status StreamTask::step(bool* progressed) {
     const log::Record& r = in[pick].records[in[pick].head++];
     ++processed;
     ctx.advance_time(r.timestamp_ms);
-    InputRecord rec{tps[pick].topic, partition_, r.offset, r.timestamp_ms,
+    InputRecord rec{tps[pick].topic, tps[pick].partition, r.offset, r.timestamp_ms,
                     r.key ? std::optional<std::string_view>(*r.key) : std::nullopt,
                     r.value ? std::optional<std::string_view>(*r.value) : std::nullopt};
     ctx.begin_record();

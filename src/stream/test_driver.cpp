@@ -105,4 +105,12 @@ Result<std::optional<std::string>> TestDriver::store_get(const std::string& sub_
   return std::optional<std::string>(std::string(*v));
 }
 
+Result<std::optional<std::string>> TestDriver::global_get(const std::string& store,
+                                                          const std::string& key) const {
+  OS_ASSIGN_OR_RETURN(log::ReadView view, log_->read_view());
+  OS_ASSIGN_OR_RETURN(std::optional<std::string_view> v, view.get(global_store_name(store), key));
+  if (!v) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(*v));
+}
+
 }  // namespace orderstream::stream

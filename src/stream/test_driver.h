@@ -43,6 +43,8 @@ class TestDriver {
   // A task's store value (store named as the processor names it).
   Result<std::optional<std::string>> store_get(const std::string& sub_topology, PartitionId p,
                                                const std::string& store, const std::string& key) const;
+  // A global sub-topology's store value.
+  Result<std::optional<std::string>> global_get(const std::string& store, const std::string& key) const;
   // Input records the processors rejected (skipped) since the last reopen, over every task.
   int64_t skipped_records() const;
   // Closes and reopens the log and rebuilds every task, as after a crash between steps.

@@ -20,12 +20,16 @@ struct TopicSpec {
 
 // One processing step; it runs as one task per partition number. Its inputs must be
 // co-partitioned (same partition count): partition p of every input goes to task p.
+// A global sub-topology instead runs as a single task that reads every partition of its inputs
+// and owns unscoped stores, which every task can read with TaskContext::get_global: a global
+// table (GlobalKTable). Its processor sees the record's real partition in InputRecord.
 struct SubTopology {
   std::string name;                 // unique; also the consumer group id of its tasks
   std::string service;              // the service it belongs to (thread grouping, metrics)
   std::vector<std::string> inputs;  // topics read
   std::vector<std::string> stores;  // state stores it owns (wiped by reset-service)
   std::function<std::unique_ptr<Processor>(PartitionId)> make_processor;
+  bool global = false;
 };
 
 struct Topology {
@@ -36,6 +40,10 @@ struct Topology {
 // The LMDB state-store name of `store` in task (sub_topology, partition).
 std::string scoped_store_name(const std::string& sub_topology, PartitionId partition,
                               std::string_view store);
+// The LMDB state-store name of a global sub-topology's `store` (one per log).
+std::string global_store_name(std::string_view store);
+// The name the task (sub_topology, partition) stores `store` under: global or scoped.
+std::string task_store_name(const SubTopology& sub, PartitionId partition, std::string_view store);
 // The runtime's own store of task (sub_topology, partition): its stream time. Wiped with the
 // task's stores by reset-service.
 std::string task_meta_store_name(const std::string& sub_topology, PartitionId partition);

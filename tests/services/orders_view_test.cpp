@@ -105,7 +105,7 @@ TEST_SUITE("customers table") {
     REQUIRE_OK(p.driver.pipe(topics::kCustomers, "5", to_json(c), 1));
     c.level = "platinum";
     REQUIRE_OK(p.driver.pipe(topics::kCustomers, "5", to_json(c), 2));
-    auto stored = p.store(kCustomersSubTopology, kCustomersStore, "5");
+    auto stored = p.global(kCustomersStore, "5");
     REQUIRE(stored.has_value());
     auto back = customer_from_json(*stored);
     REQUIRE_OK(back);
@@ -114,8 +114,8 @@ TEST_SUITE("customers table") {
     REQUIRE_OK(p.driver.pipe(topics::kCustomers, "6", to_json(c), 3));
     REQUIRE_OK(p.driver.pipe(topics::kCustomers, "7", "{}", 4));
     CHECK(p.driver.skipped_records() == 2);
-    CHECK_FALSE(p.store(kCustomersSubTopology, kCustomersStore, "6").has_value());
+    CHECK_FALSE(p.global(kCustomersStore, "6").has_value());
     REQUIRE_OK(p.driver.pipe(topics::kCustomers, "5", std::nullopt, 5));
-    CHECK_FALSE(p.store(kCustomersSubTopology, kCustomersStore, "5").has_value());
+    CHECK_FALSE(p.global(kCustomersStore, "5").has_value());
   }
 }

@@ -109,6 +109,11 @@ struct Pipeline {
     REQUIRE_OK(v);
     return *v;
   }
+  std::optional<std::string> global(const std::string& store_name, const std::string& key) {
+    auto v = driver.global_get(store_name, key);
+    REQUIRE_OK(v);
+    return *v;
+  }
   int64_t reserved(services::Product p) {
     auto v = store(services::kInventorySubTopology, services::kInventoryReservedStore,
                    std::string(services::to_string(p)));
