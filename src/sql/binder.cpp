@@ -98,7 +98,7 @@ Status bind_call(Expr& e, const Scope& scope, const BindOptions& options) {
   if (!e.star && e.args.size() != 1) return type_error(e, e.name + " takes one argument");
   if (!e.star) {
     BindOptions inner;  // no aggregates inside aggregates
-    OS_RETURN_IF_ERROR(bind(e.args[0], scope, inner));
+    OS_RETURN_IF_ERROR(bind_expr(e.args[0], scope, inner));
   }
   if (e.name == "COUNT") {
     e.type = SqlType::kBigint;
@@ -114,7 +114,7 @@ Status bind_call(Expr& e, const Scope& scope, const BindOptions& options) {
 
 }  // namespace
 
-Status bind(const ExprPtr& ep, const Scope& scope, const BindOptions& options) {
+Status bind_expr(const ExprPtr& ep, const Scope& scope, const BindOptions& options) {
   Expr& e = *ep;
   switch (e.kind) {
     case ExprKind::kLiteral: {
@@ -133,7 +133,7 @@ Status bind(const ExprPtr& ep, const Scope& scope, const BindOptions& options) {
     default:
       break;
   }
-  for (const ExprPtr& arg : e.args) OS_RETURN_IF_ERROR(bind(arg, scope, options));
+  for (const ExprPtr& arg : e.args) OS_RETURN_IF_ERROR(bind_expr(arg, scope, options));
   switch (e.kind) {
     case ExprKind::kUnary: {
       SqlType t = e.args[0]->type;

@@ -43,7 +43,7 @@ struct BindOptions {
 };
 
 // Resolves and type-checks `e` (and its children) in place.
-Status bind(const ExprPtr& e, const Scope& scope, const BindOptions& options = {});
+Status bind_expr(const ExprPtr& e, const Scope& scope, const BindOptions& options = {});
 
 // The column name a SELECT item gets when it has no alias: the column's name, else KSQL_COL_<i>.
 std::string default_column_name(const Expr& e, size_t index);

@@ -128,3 +128,58 @@ Value value_from_text(SqlType type, std::string_view text) {
 }
 
 }  // namespace orderstream::sql
+
+namespace orderstream::sql {
+
+std::string encode_values(const std::vector<Value>& values) {
+  std::string out;
+  for (const Value& v : values) {
+    if (v.is_null()) {
+      out += 'N';
+    } else if (v.is_bool()) {
+      out += v.as_bool() ? 'T' : 'F';
+    } else if (v.is_int()) {
+      out += 'i' + std::to_string(v.as_int()) + ';';
+    } else if (v.is_double()) {
+      char buf[40];
+      std::snprintf(buf, sizeof(buf), "d%.17g;", v.as_double());  // %.17g round-trips exactly
+      out += buf;
+    } else {
+      out += 's' + std::to_string(v.as_string().size()) + ':' + v.as_string();
+    }
+  }
+  return out;
+}
+
+Result<std::vector<Value>> decode_values(std::string_view text) {
+  std::vector<Value> out;
+  size_t i = 0;
+  auto bad = [&] { return corruption("malformed encoded values at byte " + std::to_string(i)); };
+  while (i < text.size()) {
+    char tag = text[i++];
+    if (tag == 'N' || tag == 'T' || tag == 'F') {
+      out.push_back(tag == 'N' ? Value() : Value::boolean(tag == 'T'));
+      continue;
+    }
+    size_t end = text.find(tag == 's' ? ':' : ';', i);
+    if (end == std::string_view::npos) return bad();
+    std::string_view num = text.substr(i, end - i);
+    if (tag == 'i' || tag == 'd') {
+      Value v = value_from_text(tag == 'i' ? SqlType::kBigint : SqlType::kDouble, num);
+      if (v.is_null()) return bad();
+      out.push_back(std::move(v));
+      i = end + 1;
+    } else if (tag == 's') {
+      Value len = value_from_text(SqlType::kBigint, num);
+      if (len.is_null() || len.as_int() < 0 || end + 1 + static_cast<size_t>(len.as_int()) > text.size())
+        return bad();
+      out.push_back(Value::string(std::string(text.substr(end + 1, len.as_int()))));
+      i = end + 1 + len.as_int();
+    } else {
+      return bad();
+    }
+  }
+  return out;
+}
+
+}  // namespace orderstream::sql

@@ -7,6 +7,9 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
+
+#include "common/status.h"
 
 namespace orderstream::sql {
 
@@ -59,5 +62,15 @@ std::string upper_name(std::string_view s);
 
 // A value of `type` from its text form (a record key): NULL when it does not parse.
 Value value_from_text(SqlType type, std::string_view text);
+
+}  // namespace orderstream::sql
+
+namespace orderstream::sql {
+
+// A compact, binary-safe encoding of a list of Values (for state stores and internal topics):
+// per value a tag ('N' null, 'T'/'F', 'i' int, 'd' double, 's' string) then its payload.
+std::string encode_values(const std::vector<Value>& values);
+// Corruption if `text` was not made by encode_values.
+Result<std::vector<Value>> decode_values(std::string_view text);
 
 }  // namespace orderstream::sql

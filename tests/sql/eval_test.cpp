@@ -32,7 +32,7 @@ struct Fixture {
   // Evaluates the WHERE expression of "SELECT * FROM orders o WHERE <text>".
   Result<Value> where(const std::string& text) {
     OS_ASSIGN_OR_RETURN(Statement st, parse_statement("SELECT * FROM orders o WHERE " + text + " EMIT CHANGES;"));
-    OS_RETURN_IF_ERROR(bind(st.select->where, scope));
+    OS_RETURN_IF_ERROR(bind_expr(st.select->where, scope));
     return eval(*st.select->where, EvalInput{row});
   }
   std::string json_of(const std::string& text) {
