@@ -130,6 +130,7 @@ Result<StatementResult> Engine::pull(const Statement& st) {
   r.kind = ResultKind::kRows;
   r.statement = st.text;
   r.columns = plan->names;
+  for (const ColumnDef& c : plan->output_columns()) r.column_types.push_back(c.type);
   for (std::vector<Value>& row : rows) {
     row.resize(plan->width);
     EvalInput in{row};

@@ -20,6 +20,12 @@ Result<std::unique_ptr<PushQuery>> PushQuery::start(log::Log& log, std::shared_p
   return q;
 }
 
+std::vector<SqlType> PushQuery::column_types() const {
+  std::vector<SqlType> out;
+  for (const ColumnDef& c : plan_->output_columns()) out.push_back(c.type);
+  return out;
+}
+
 Status PushQuery::read_new(std::vector<std::vector<Value>>* rows, bool* any) {
   OS_ASSIGN_OR_RETURN(log::ReadView view, log_.read_view());
   const SelectPlan& p = *plan_;

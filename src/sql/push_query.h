@@ -23,6 +23,9 @@ class PushQuery {
                                                   bool from_beginning);
 
   const std::vector<std::string>& columns() const { return plan_->names; }
+  std::vector<SqlType> column_types() const;
+  // Records of the source that did not decode (malformed JSON) and were passed over.
+  int64_t skipped() const { return skipped_; }
   // Appends the rows of records that arrived since the last poll (never more than the LIMIT
   // allows); when there were none, first waits up to `wait` for the log to change.
   Status poll(std::vector<std::vector<Value>>* rows, std::chrono::milliseconds wait);

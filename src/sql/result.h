@@ -26,6 +26,7 @@ struct StatementResult {
   std::string name;  // DESCRIBE: the source
   std::string source_type, topic;  // DESCRIBE: "STREAM"/"TABLE" and its topic
   std::vector<std::string> columns;
+  std::vector<SqlType> column_types;  // kRows only
   std::vector<std::vector<Value>> rows;
 };
 
