@@ -1,6 +1,8 @@
 // `orderstream load`: the reference's order generator, concurrent. Each of C workers POSTs an
-// order (random customer and product, quantity 1, price 1.0), then waits on /validated; the
-// latency is from the POST to the final state. Live progress on stderr, a summary on stdout.
+// order (random customer and product, quantity 1, price 1.0), with --payments a payment for it,
+// then waits on /validated; the latency is from the order's POST to its final state. Customers
+// can be posted first (--customers-file, --demo-customers). Live progress on stderr, a summary
+// on stdout.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <thread>
 
 #include "cli/load_client.h"
+#include "cli/load_setup.h"
 #include "cli/service_commands.h"
 
 namespace orderstream::cli {
@@ -31,6 +34,9 @@ struct LoadOptions {
   int64_t stock = -1;  // if >= 0: PUT this stock for every product first
   int timeout_ms = 30000;
   uint64_t seed = 0;  // 0 = from the clock
+  bool payments = false;        // POST a payment for each accepted order
+  std::string customers_file;   // POST these customers first
+  bool demo_customers = false;  // POST the reference's demo customers 1..9 first
 };
 
 struct Totals {
@@ -38,6 +44,7 @@ struct Totals {
   std::vector<double> latency_ms;           // GUARDED_BY(mu)
   std::map<std::string, int64_t> by_state;  // GUARDED_BY(mu)
   std::map<int, int64_t> by_status;         // GUARDED_BY(mu)
+  std::map<int, int64_t> payments_by_status;  // GUARDED_BY(mu)
   std::atomic<int64_t> done{0};
 };
 
@@ -76,6 +83,11 @@ void worker(const LoadOptions& o, const std::string& host, const std::string& po
                        "\",\"quantity\":1,\"price\":1.0}";
     auto t0 = Clock::now();
     HttpReply post = client.request(bhttp::verb::post, "/v1/orders", body);
+    HttpReply paid{0, ""};
+    if (post.status == 201 && o.payments)
+      paid = client.request(bhttp::verb::post, "/v1/payments",
+                            "{\"id\":\"" + id + "-pay\",\"orderId\":\"" + id +
+                                "\",\"ccy\":\"EUR\",\"amount\":1.0}");
     HttpReply got{0, ""};
     if (post.status == 201)
       got = client.request(bhttp::verb::get,
@@ -83,6 +95,7 @@ void worker(const LoadOptions& o, const std::string& host, const std::string& po
     double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     std::lock_guard lock(t->mu);
     t->by_status[post.status == 201 ? got.status : post.status]++;
+    if (post.status == 201 && o.payments) t->payments_by_status[paid.status]++;
     if (post.status == 201 && got.status == 200) {
       t->latency_ms.push_back(ms);
       t->by_state[final_state(got.body)]++;
@@ -98,6 +111,18 @@ int load(const LoadOptions& o) {
   if (!parse_http_url(o.url, &host, &port))
     return report(invalid_argument("--url must look like http://HOST:PORT, got '" + o.url + "'"));
   install_stop_signals();
+  std::vector<services::Customer> customers;
+  if (o.demo_customers) customers = demo_customers();
+  if (!o.customers_file.empty()) {
+    auto from_file = read_customers_file(o.customers_file);
+    if (!from_file.ok()) return report(from_file.status());
+    customers.insert(customers.end(), from_file->begin(), from_file->end());
+  }
+  if (!customers.empty()) {
+    LoadClient c(host, port);
+    if (Status st = post_customers(c, customers); !st.is_ok()) return report(st);
+    std::fprintf(stderr, "orderstream: load: posted %zu customers\n", customers.size());
+  }
   if (o.stock >= 0) {
     LoadClient c(host, port);
     for (const std::string& p : o.products) {
@@ -141,8 +166,15 @@ int load(const LoadOptions& o) {
   std::printf("\nstatus codes:");
   for (auto& [s, n] : totals.by_status) std::printf(" %d=%lld", s, static_cast<long long>(n));
   std::printf("\n");
+  if (o.payments) {
+    std::printf("payments:");
+    for (auto& [s, n] : totals.payments_by_status) std::printf(" %d=%lld", s, static_cast<long long>(n));
+    std::printf("\n");
+  }
   std::fflush(stdout);
-  bool all_ok = totals.by_status.size() == 1 && totals.by_status.count(200) == 1;
+  bool all_ok = totals.by_status.size() == 1 && totals.by_status.count(200) == 1 &&
+                (!o.payments || (totals.payments_by_status.size() == 1 &&
+                                 totals.payments_by_status.count(201) == 1));
   return all_ok ? kExitOk : kExitError;
 }
 
@@ -160,6 +192,11 @@ void add_load_command(CLI::App& app, const GlobalOptions&, int* exit_code) {
   cmd->add_option("--stock", o->stock, "PUT this stock for every product before starting");
   cmd->add_option("--timeout-ms", o->timeout_ms, "Long-poll timeout of each wait")->check(CLI::Range(1, 300000));
   cmd->add_option("--seed", o->seed, "Random seed (0 = from the clock; printed)");
+  cmd->add_flag("--payments", o->payments, "Also POST a payment for each accepted order");
+  cmd->add_option("--customers-file", o->customers_file,
+                  "POST these customers first (one Customer JSON per line)")->type_name("FILE");
+  cmd->add_flag("--demo-customers", o->demo_customers,
+                "POST the reference's demo customers 1..9 first (levels platinum..bronze)");
   cmd->callback([o, exit_code] { *exit_code = load(*o); });
 }
 

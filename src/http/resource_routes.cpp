@@ -115,3 +115,5 @@ void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx) {
 }
 
 }  // namespace orderstream::http
+void add_email_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
+  add_email_routes(router, ctx);

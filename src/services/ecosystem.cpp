@@ -4,7 +4,10 @@
 
 #include "services/aggregator.h"
 #include "services/customers_table.h"
+#include "services/email.h"
+#include "services/emails_view.h"
 #include "services/inventory.h"
+#include "services/level_routing.h"
 #include "services/order_details.h"
 #include "services/orders_view.h"
 #include "services/topics.h"
@@ -26,9 +29,13 @@ stream::Topology make_ecosystem_topology(const EcosystemOptions& options, OrderW
               {topics::kCustomers, table},
               {topics::kWarehouseInventory, table},
               {topics::kOrdersByProduct, events},
-              {topics::kOrdersByCustomer, events}};
+              {topics::kOrdersByCustomer, events},
+              {topics::kPaymentsByOrder, events},
+              {topics::kEmails, events}};
+  for (std::string_view level : kCustomerLevels) t.topics.push_back({std::string(level), events});
   auto rules = options.rules;
   auto fraud = options.fraud;
+  auto email = options.email;
   t.sub_topologies = {
       {kOrdersViewSubTopology, "orders", {topics::kOrders}, {kOrdersViewStore},
        [waiters](PartitionId) { return make_orders_view_processor(waiters); }},
@@ -48,6 +55,14 @@ stream::Topology make_ecosystem_topology(const EcosystemOptions& options, OrderW
        [rules](PartitionId) { return make_aggregator_processor(rules); }},
       {kCustomersSubTopology, "customers", {topics::kCustomers}, {kCustomersStore},
        [](PartitionId) { return make_customers_table_processor(); }, /*global=*/true},
+      {"payments-rekey", "email", {topics::kPayments}, {},
+       [](PartitionId) { return make_payments_rekey_processor(); }},
+      {kEmailSubTopology, "email", {topics::kOrders, topics::kPaymentsByOrder}, email_store_names(email),
+       [email](PartitionId) { return make_email_processor(email); }},
+      {kLevelRoutingSubTopology, "email", {topics::kOrders}, {},
+       [](PartitionId) { return make_level_routing_processor(); }},
+      {kEmailsViewSubTopology, "email", {topics::kEmails}, {kEmailsViewStore},
+       [](PartitionId) { return make_emails_view_processor(); }},
   };
   return t;
 }

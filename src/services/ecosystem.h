@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "services/email.h"
 #include "services/fraud.h"
 #include "services/model.h"
 #include "services/order_waiters.h"
@@ -16,6 +17,7 @@ struct EcosystemOptions {
   std::vector<CheckType> rules{CheckType::kInventoryCheck, CheckType::kFraudCheck,
                                CheckType::kOrderDetailsCheck};
   FraudOptions fraud;
+  EmailOptions email;
 };
 
 // `waiters` (may be null) is completed by the orders view; it must outlive the runtime.

@@ -28,6 +28,7 @@ std::string to_json(const Payment& v);
 std::string to_json(const Customer& v);
 std::string to_json(const OrderEnriched& v);
 std::string to_json(const InventoryLevel& v);  // {"stock":N}
+std::string to_json(const Email& v);  // {"customerId","to","orderId","paymentId","subject","body"}
 // The value of a warehouse-inventory log record: the plain JSON integer, e.g. "10".
 std::string stock_to_log_json(int64_t stock);
 

@@ -181,6 +181,17 @@ std::string to_json(const InventoryLevel& v) {
   return ObjectWriter().i64("stock", v.stock).finish();
 }
 
+std::string to_json(const Email& v) {
+  return ObjectWriter()
+      .i64("customerId", v.customer_id)
+      .str("to", v.to)
+      .str("orderId", v.order_id)
+      .str("paymentId", v.payment_id)
+      .str("subject", v.subject)
+      .str("body", v.body)
+      .finish();
+}
+
 std::string stock_to_log_json(int64_t stock) {
   std::string out;
   append_int(out, stock);

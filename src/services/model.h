@@ -95,6 +95,17 @@ struct OrderEnriched {
   bool operator==(const OrderEnriched&) const = default;
 };
 
+// One email of the email service: an order, one of its payments, and the customer it goes to.
+struct Email {
+  int64_t customer_id = 0;
+  std::string to;  // the customer's email address
+  std::string order_id;
+  std::string payment_id;
+  std::string subject;
+  std::string body;
+  bool operator==(const Email&) const = default;
+};
+
 // The stock of one product (the warehouse-inventory topic is keyed by product name).
 struct InventoryLevel {
   int64_t stock = 0;  // >= 0

@@ -5,6 +5,7 @@
 #include "log/partitioner.h"
 #include "log/write_txn.h"
 #include "services/customers_table.h"
+#include "services/emails_view.h"
 #include "services/inventory.h"
 #include "services/json_codec.h"
 #include "services/orders_view.h"
@@ -131,6 +132,22 @@ Result<std::optional<Customer>> OrdersService::find_customer(int64_t id) const {
   if (!json) return std::optional<Customer>();
   OS_ASSIGN_OR_RETURN(Customer c, customer_from_json(*json));
   return std::optional<Customer>(std::move(c));
+}
+
+Result<std::vector<std::string>> OrdersService::find_emails(int64_t customer_id) const {
+  std::string prefix = emails_view_prefix(customer_id);
+  OS_ASSIGN_OR_RETURN(log::TopicInfo info, log_.topic(topics::kEmails));
+  PartitionId p = log::partition_for_key(std::to_string(customer_id), info.partitions);
+  OS_ASSIGN_OR_RETURN(log::ReadView view, log_.read_view());
+  std::vector<std::string> out;
+  OS_RETURN_IF_ERROR(view.scan_store(
+      stream::scoped_store_name(kEmailsViewSubTopology, p, kEmailsViewStore), prefix,
+      [&](std::string_view k, std::string_view v) {
+        if (k.substr(0, prefix.size()) != prefix) return false;
+        out.emplace_back(v);
+        return true;
+      }));
+  return out;
 }
 
 Status OrdersService::add_payment(const Payment& payment, std::function<void(const Status&)> done) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "log/group_writer.h"
 #include "log/log.h"
@@ -42,6 +43,8 @@ class OrdersService {
   Status add_customer(const Customer& customer, std::function<void(const Status&)> done);
   Result<std::optional<Customer>> find_customer(int64_t id) const;
   Status add_payment(const Payment& payment, std::function<void(const Status&)> done);
+  // The emails sent to a customer (email JSON, by order then payment id), from the emails view.
+  Result<std::vector<std::string>> find_emails(int64_t customer_id) const;
 
  private:
   Result<std::optional<std::string>> read_store(const std::string& sub_topology, const char* topic,
