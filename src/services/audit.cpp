@@ -42,13 +42,11 @@ Status check_group_offsets(const log::ReadView& view, ViolationSink& sink, Audit
   return Status::ok();
 }
 
-// Records the ecosystem's groups have yet to consume; with expect_drained each behind group is a
-// violation.
-Status check_lag(const log::Log& log, const log::ReadView& view, const AuditOptions& options,
-                 ViolationSink& sink, AuditSummary& summary) {
-  EcosystemOptions eco;
-  eco.rules = options.rules;
-  stream::Topology topology = make_ecosystem_topology(eco, nullptr);
+// Records the ecosystem's groups have yet to consume; with a sink (expect_drained) each behind
+// group is a violation.
+Status check_lag(const log::Log& log, const log::ReadView& view, ViolationSink* sink,
+                 int64_t* lag) {
+  stream::Topology topology = make_ecosystem_topology({}, nullptr);
   for (const stream::SubTopology& sub : topology.sub_topologies) {
     for (const std::string& topic : sub.inputs) {
       Result<log::TopicInfo> t = log.topic(topic);
@@ -59,11 +57,11 @@ Status check_lag(const log::Log& log, const log::ReadView& view, const AuditOpti
         OS_ASSIGN_OR_RETURN(std::optional<Offset> committed, view.committed(sub.name, tp));
         Offset at = std::max(committed.value_or(info.start), info.start);
         int64_t behind = std::max<int64_t>(0, info.end.v - at.v);
-        summary.lag += behind;
-        if (behind > 0 && options.expect_drained)
-          sink.add(Violation{"lagging-group", topic, tp.partition, at, "group " + sub.name,
-                             std::to_string(behind) + " records not consumed (end " +
-                                 std::to_string(info.end.v) + ")"});
+        *lag += behind;
+        if (behind > 0 && sink)
+          sink->add(Violation{"lagging-group", topic, tp.partition, at, "group " + sub.name,
+                              std::to_string(behind) + " records not consumed (end " +
+                                  std::to_string(info.end.v) + ")"});
       }
     }
   }
@@ -94,13 +92,21 @@ Result<AuditReport> audit_log(const log::Log& log, const AuditOptions& options) 
                                   &expected));
   OS_RETURN_IF_ERROR(check_reserved(view, by_product_partitions, expected, sink, report.summary));
   OS_RETURN_IF_ERROR(check_group_offsets(view, sink, report.summary));
-  OS_RETURN_IF_ERROR(check_lag(log, view, options, sink, report.summary));
+  OS_RETURN_IF_ERROR(check_lag(log, view, options.expect_drained ? &sink : nullptr,
+                              &report.summary.lag));
   std::stable_sort(report.violations.begin(), report.violations.end(),
                    [](const Violation& a, const Violation& b) {
                      return std::tie(a.topic, a.partition, a.offset) <
                             std::tie(b.topic, b.partition, b.offset);
                    });
   return report;
+}
+
+Result<int64_t> pipeline_lag(const log::Log& log) {
+  OS_ASSIGN_OR_RETURN(log::ReadView view, log.read_view());
+  int64_t lag = 0;
+  OS_RETURN_IF_ERROR(check_lag(log, view, nullptr, &lag));
+  return lag;
 }
 
 std::string format_violation(const Violation& v) {

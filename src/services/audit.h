@@ -91,6 +91,10 @@ class ViolationSink {
 // not co-partitioned; Corruption from the log (a bad CRC stops the audit).
 Result<AuditReport> audit_log(const log::Log& log, const AuditOptions& options);
 
+// Records the order ecosystem's consumer groups have not consumed yet, from one snapshot; 0 means
+// the pipeline is drained (every task's outputs are in the log). Cheap: reads offsets only.
+Result<int64_t> pipeline_lag(const log::Log& log);
+
 // "kind topic=T partition=P offset=O [where]: message".
 std::string format_violation(const Violation& v);
 
