@@ -37,6 +37,8 @@ class OrdersService {
   OrderWaiters::Handle wait_order(const std::string& id, bool final_only,
                                   std::function<void(const Order&)> on_order);
   bool cancel_wait(const OrderWaiters::Handle& w) { return waiters_.cancel(w); }
+  // The writer its commands go through; other producers (the REST Proxy) share its group commit.
+  log::GroupWriter& writer() { return writer_; }
 
   Status put_inventory(Product product, int64_t stock, std::function<void(const Status&)> done);
   Result<InventoryView> inventory(Product product) const;
