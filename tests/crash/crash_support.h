@@ -92,13 +92,15 @@ inline CliResult cli_ok(const std::string& data_dir, std::vector<std::string> ar
   return r;
 }
 
-// `orderstream audit` must find nothing.
-inline void require_audit_clean(const std::string& data_dir, const std::string& scratch,
-                                bool expect_drained) {
+// `orderstream audit` must find nothing; returns its summary line.
+inline std::string require_audit_clean(const std::string& data_dir, const std::string& scratch,
+                                       bool expect_drained) {
   std::vector<std::string> args{"audit"};
   if (expect_drained) args.push_back("--expect-drained");
   CliResult r = cli_ok(data_dir, args, scratch);
-  MESSAGE(r.out.substr(r.out.rfind("audit OK")));
+  size_t at = r.out.rfind("audit OK");
+  REQUIRE(at != std::string::npos);
+  return r.out.substr(at);
 }
 
 // Starts `orderstream --data-dir D args...`, lets it run for `delay`, then SIGKILLs it (if it is

@@ -120,11 +120,11 @@ TEST_SUITE("crash") {
     }
     // Whatever the kills left, the log audits clean and the services take it from there: a
     // rewound aggregator replays without deciding any order twice.
-    require_audit_clean(dir, scratch, /*expect_drained=*/false);
+    MESSAGE(require_audit_clean(dir, scratch, /*expect_drained=*/false));
     s.start(4);
     REQUIRE_MESSAGE(wait_until([&] { return lag_of(dir) == 0; }, std::chrono::seconds(120)),
                     "the pipeline did not drain; lag " << lag_of(dir));
-    require_audit_clean(dir, scratch, /*expect_drained=*/true);
+    MESSAGE(require_audit_clean(dir, scratch, /*expect_drained=*/true));
     CHECK(s.stop() == 0);
   }
 }
