@@ -51,6 +51,7 @@ Result<std::unique_ptr<Engine>> Engine::open(log::Log& log, EngineOptions option
 Engine::~Engine() { stop(); }
 
 void Engine::stop() {
+  push_runner_.stop();
   std::lock_guard lock(mu_);
   for (auto& [id, q] : queries_)
     if (q.runtime) q.runtime->stop();

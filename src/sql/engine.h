@@ -15,6 +15,7 @@
 #include "log/log.h"
 #include "sql/catalog.h"
 #include "sql/push_query.h"
+#include "sql/push_runner.h"
 #include "sql/query_tasks.h"
 #include "sql/result.h"
 #include "stream/runtime.h"
@@ -53,9 +54,12 @@ class Engine {
   // Plans and starts a push query (a SELECT with EMIT CHANGES).
   Result<std::unique_ptr<PushQuery>> start_push(const Statement& st, const QueryProperties& props);
 
+  // Runs push queries for callers that must not block (HTTP); stopped by stop().
+  PushRunner& push_runner() { return push_runner_; }
+
   // kManual: steps every persistent query until none makes progress.
   Status run_until_idle();
-  // Stops every persistent query's threads. Idempotent.
+  // Stops the push queries of push_runner() and every persistent query's threads. Idempotent.
   void stop();
 
  private:
@@ -87,6 +91,7 @@ class Engine {
   Catalog catalog_;
   std::map<std::string, RunningQuery> queries_;  // by id
   int64_t query_seq_ = 0;
+  PushRunner push_runner_;
 };
 
 // True for a SELECT with EMIT CHANGES (run with start_push), false for everything else.

@@ -18,7 +18,12 @@ std::string string_array(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-std::string text(const Value& v) { return v.is_string() ? v.as_string() : v.to_json(); }
+// A cell's text; line breaks (multi-line statements) become spaces so a row stays one line.
+std::string text(const Value& v) {
+  std::string out = v.is_string() ? v.as_string() : v.to_json();
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  return out;
+}
 
 // {"@type":"<type>","statementText":"...",<body>,"warnings":[]}
 std::string envelope(const char* type, const StatementResult& r, const std::string& body) {
