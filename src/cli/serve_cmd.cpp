@@ -15,6 +15,7 @@
 #include "services/aggregator.h"
 #include "services/ecosystem.h"
 #include "services/orders_service.h"
+#include "sql/engine.h"
 #include "stream/runtime.h"
 
 namespace orderstream::cli {
@@ -102,6 +103,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   auto api = std::make_shared<http::ApiContext>();
   http::Router router;
   http::add_api_routes(router, api);
+  http::add_sql_routes(router, api);
   http::Server server(o.http, std::move(router), registry);
   api->io = &server.io();
   api->log = &log;
@@ -117,6 +119,10 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   ro.threads = o.stream_threads;
   stream::Runtime runtime(log, topology, ro, &registry);
   if (Status st = runtime.init(); !st.is_ok()) return report(st);
+  // SQL: replays its catalog and runs its persistent queries, one runtime each.
+  auto sql_engine = sql::Engine::open(log, {o.partitions, sql::QueryMode::kThreads});
+  if (!sql_engine.ok()) return report(sql_engine.status());
+  api->sql = sql_engine->get();
   log::GroupWriter writer(log, o.write_queue, o.durable);
   services::OrdersService orders(log, writer, waiters);
   api->orders = &orders;
@@ -139,6 +145,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   server.stop(o.drain_ms);
   writer.stop();
   runtime.stop();
+  (*sql_engine)->stop();
   if (Status st = log.sync(); !st.is_ok()) return report(st);
   std::fprintf(stderr, "orderstream: stopped cleanly\n");
   return kExitOk;

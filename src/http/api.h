@@ -10,6 +10,7 @@
 #include "http/router.h"
 #include "log/log.h"
 #include "services/orders_service.h"
+#include "sql/engine.h"
 
 namespace orderstream::http {
 
@@ -17,6 +18,7 @@ struct ApiContext {
   services::OrdersService* orders = nullptr;
   log::Log* log = nullptr;
   metrics::Registry* registry = nullptr;
+  sql::Engine* sql = nullptr;  // for add_sql_routes
   // Set once the Server exists (before it starts); long-poll timers run on it.
   boost::asio::io_context* io = nullptr;
   int default_timeout_ms = 10000;
@@ -25,6 +27,9 @@ struct ApiContext {
 
 // REQUIRES: ctx->orders, log and registry set; ctx->io set before the server starts.
 void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx);
+
+// POST /ksql and POST /query-stream (sql_routes.cpp). REQUIRES: ctx->sql set.
+void add_sql_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 // Parses ?timeout= (milliseconds, 0..max). InvalidArgument otherwise.
 Result<int> parse_timeout(const RouteRequest& r, const ApiContext& ctx);
