@@ -7,6 +7,7 @@ void add_service_commands(CLI::App& app, const GlobalOptions& global, int* exit_
   add_load_command(app, global, exit_code);
   add_reset_service_command(app, global, exit_code);
   add_bench_pipeline_command(app, global, exit_code);
+  add_sql_command(app, global, exit_code);
   add_audit_command(app, global, exit_code);
 }
 

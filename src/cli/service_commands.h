@@ -13,6 +13,7 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
 void add_load_command(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void add_reset_service_command(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void add_bench_pipeline_command(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void add_sql_command(CLI::App& app, const GlobalOptions& global, int* exit_code);  // sql_cmd.cpp
 void add_audit_command(CLI::App& app, const GlobalOptions& global, int* exit_code);
 
 }  // namespace orderstream::cli
