@@ -91,7 +91,10 @@ TEST_SUITE("crash") {
     const uint64_t seed = crash_seed("crash loop");
     std::mt19937_64 rng(seed);
     ServerFixture s;
-    s.start(4);
+    // The cleaner compacts warehouse-inventory (a stream of stock updates) all the time, so
+    // kills also land inside its compactions.
+    const std::vector<std::string> serve_args{"--cleaner-interval-ms", "20"};
+    s.start(4, serve_args);
     Ledger ledger;
     for (int round = 0; round < kills; ++round) {
       {
@@ -109,7 +112,7 @@ TEST_SUITE("crash") {
         require_audit_clean(s.data_dir(), s.dir.str(), /*expect_drained=*/false);
         s.crash();
       }  // ~Load joins the clients: each sees its connection fail and stops
-      s.start(4);
+      s.start(4, serve_args);
     }
     {
       std::lock_guard lock(ledger.mu);
