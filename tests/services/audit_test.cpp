@@ -269,6 +269,25 @@ TEST_SUITE("audit") {
     CHECK(r.violations[0].where == "group reader");
   }
 
+  TEST_CASE("a committed offset below start is reported, unless compaction removed what lies there") {
+    AuditLog l;
+    log::TopicConfig compacted;
+    compacted.cleanup_policy = log::CleanupPolicy::kCompact;
+    REQUIRE_OK(l.log->create_topic("table", 1, compacted));
+    REQUIRE_OK(l.log->create_topic("events", 1, log::TopicConfig{}));
+    for (const char* t : {"table", "events"}) {
+      log::RecordData rd[2];
+      rd[0].key = rd[1].key = "k";
+      rd[0].value = "1";
+      rd[1].value = "2";
+      REQUIRE_OK(l.log->append(t, PartitionId(0), rd));
+      REQUIRE_OK(l.log->compact(t, 0));  // drops offset 0: start becomes 1
+      l.commit("reader", t, PartitionId(0), Offset(0));
+    }
+    AuditReport r = l.audit();
+    check_only(r, "offset-out-of-range", {"events", PartitionId(0), Offset(0)});
+  }
+
   TEST_CASE("tombstones and records under the wrong key are reported, not skipped") {
     AuditLog l;
     SUBCASE("tombstone") { check_only(l.audit(), "unreadable-record", l.append(topics::kOrders, "x", std::nullopt)); }
