@@ -79,8 +79,26 @@ void add_log_metrics(metrics::Registry& registry, log::Log& log) {
                     [&log] { return static_cast<double>(log.appended_records()); });
   registry.gauge_fn("log_appended_bytes_total", "Bytes appended to the log since start", {},
                     [&log] { return static_cast<double>(log.appended_bytes()); });
-  registry.gauge_fn("log_failed_partitions", "Partitions found corrupt on open (read-only)", {},
-                    [&log] { return static_cast<double>(log.failed_partitions().size()); });
+  registry.gauge_fn("log_failed_partitions", "Partitions found damaged (read-only until repaired)",
+                    {}, [&log] { return static_cast<double>(log.failed_partitions().size()); });
+  // One series per partition (0 while healthy), like Kafka's per-partition offline state, so an
+  // alert can name the partition.
+  for (const log::TopicInfo& t : log.topics())
+    for (int32_t p = 0; p < t.partitions; ++p) {
+      log::TopicPartition tp{t.name, PartitionId(p)};
+      registry.gauge_fn("log_partition_failed", "1 if the partition was found damaged (read-only)",
+                        {{"topic", t.name}, {"partition", std::to_string(p)}}, [&log, tp] {
+                          for (const log::PartitionFailure& f : log.failed_partitions())
+                            if (f.tp == tp) return 1.0;
+                          return 0.0;
+                        });
+    }
+  registry.gauge_fn("log_storage_full", "1 while the LMDB map or the disk is full (writes refused)",
+                    {}, [&log] { return log.health().storage_full.is_ok() ? 0.0 : 1.0; });
+  registry.gauge_fn("log_no_space_errors_total", "Writes refused because the map or disk was full",
+                    {}, [&log] { return static_cast<double>(log.health().no_space_errors); });
+  registry.gauge_fn("log_write_failed", "1 after a failed commit or fdatasync (restart needed)", {},
+                    [&log] { return log.health().write_failure.is_ok() ? 0.0 : 1.0; });
 }
 
 int serve(const GlobalOptions& global, const ServeOptions& o) {
@@ -98,7 +116,6 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   if (!opened.ok()) return report(opened.status());
   log::Log& log = **opened;
   metrics::Registry registry;
-  add_log_metrics(registry, log);
 
   auto api = std::make_shared<http::ApiContext>();
   http::Router router;
@@ -123,6 +140,8 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   auto sql_engine = sql::Engine::open(log, {o.partitions, sql::QueryMode::kThreads});
   if (!sql_engine.ok()) return report(sql_engine.status());
   api->sql = sql_engine->get();
+  api->runtime = &runtime;
+  add_log_metrics(registry, log);  // after init: it names every partition of every topic
   log::GroupWriter writer(log, o.write_queue, o.durable);
   services::OrdersService orders(log, writer, waiters);
   api->orders = &orders;

@@ -11,6 +11,7 @@
 #include "log/log.h"
 #include "services/orders_service.h"
 #include "sql/engine.h"
+#include "stream/runtime.h"
 
 namespace orderstream::http {
 
@@ -19,6 +20,7 @@ struct ApiContext {
   log::Log* log = nullptr;
   metrics::Registry* registry = nullptr;
   sql::Engine* sql = nullptr;  // for add_sql_routes
+  const stream::Runtime* runtime = nullptr;  // optional: its failing tasks show in /health
   // Set once the Server exists (before it starts); long-poll timers run on it.
   boost::asio::io_context* io = nullptr;
   int default_timeout_ms = 10000;

@@ -78,24 +78,54 @@ void post_payment(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Resp
   if (!st.is_ok()) res.send(status_response(st));
 }
 
+// Like a Kafka broker with an offline partition, a server with a damaged partition keeps
+// serving every other one, so it answers 200 "degraded" (a load balancer or liveness probe must
+// not take it out: a restart repairs nothing) and names what is broken; operators alert on the
+// per-partition gauge in /metrics. Only a log that refuses every write until restarted (a failed
+// commit or fdatasync) answers 503 "failed": a restart is exactly what it needs.
 void get_health(const std::shared_ptr<ApiContext>& ctx, Responder res) {
-  auto failed = ctx->log->failed_partitions();
-  if (failed.empty()) return res.send(json_response(bhttp::status::ok, "{\"status\":\"ok\"}"));
-  std::string body = "{\"status\":\"degraded\",\"failedPartitions\":[";
-  for (size_t i = 0; i < failed.size(); ++i) {
+  log::LogHealth h = ctx->log->health();
+  bool failed = !h.write_failure.is_ok();
+  std::vector<stream::TaskFailure> tasks;
+  if (ctx->runtime) tasks = ctx->runtime->failed_tasks();
+  bool degraded = !h.failed_partitions.empty() || !h.storage_full.is_ok() || !tasks.empty();
+  std::string body = std::string("{\"status\":") +
+                     (failed ? "\"failed\"" : degraded ? "\"degraded\"" : "\"ok\"");
+  body += ",\"failedPartitions\":[";
+  for (size_t i = 0; i < h.failed_partitions.size(); ++i) {
+    const log::PartitionFailure& f = h.failed_partitions[i];
     if (i) body += ",";
-    body += "{\"partition\":" + json_quote(failed[i].first.to_string()) +
-            ",\"error\":" + json_quote(failed[i].second.message()) + "}";
+    body += "{\"topic\":" + json_quote(f.tp.topic) +
+            ",\"partition\":" + std::to_string(f.tp.partition.v) +
+            ",\"offset\":" + std::to_string(f.offset.v) +
+            ",\"error\":" + json_quote(f.status.message()) + "}";
   }
-  res.send(json_response(bhttp::status::service_unavailable, body + "]}"));
+  body += "],\"failedTasks\":[";
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    if (i) body += ",";
+    body += "{\"task\":" + json_quote(tasks[i].task) + ",\"service\":" + json_quote(tasks[i].service) +
+            ",\"partition\":" + std::to_string(tasks[i].partition.v) +
+            ",\"failedSteps\":" + std::to_string(tasks[i].failures) +
+            ",\"error\":" + json_quote(tasks[i].status.to_string()) + "}";
+  }
+  body += "],\"storageFull\":" + std::string(h.storage_full.is_ok() ? "false" : "true");
+  if (!h.storage_full.is_ok()) body += ",\"storageError\":" + json_quote(h.storage_full.message());
+  if (failed) body += ",\"writeError\":" + json_quote(h.write_failure.message());
+  res.send(json_response(failed ? bhttp::status::service_unavailable : bhttp::status::ok, body + "}"));
 }
 
 }  // namespace
 
 void add_order_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
+void add_email_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
+void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // rest_proxy_routes.cpp
+void add_sse_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // sse_routes.cpp
 
 void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx) {
   add_order_routes(router, ctx);
+  add_email_routes(router, ctx);
+  add_rest_proxy_routes(router, ctx);
+  add_sse_routes(router, ctx);
   router.add(bhttp::verb::put, "/v1/inventory/{product}",
              [ctx](RouteRequest&& r, Responder res) { put_inventory(ctx, std::move(r), res); });
   router.add(bhttp::verb::get, "/v1/inventory/{product}",
@@ -115,5 +145,3 @@ void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx) {
 }
 
 }  // namespace orderstream::http
-void add_email_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
-  add_email_routes(router, ctx);

@@ -20,10 +20,9 @@ bool older_than(int64_t ts, int64_t age_ms, int64_t now, bool inclusive) {
 
 Status LogImpl::compact_partition(WriteTxn& w, const TopicPartition& tp, const TopicConfig& config,
                                   CleanerStats* stats) {
-  OS_ASSIGN_OR_RETURN(PartitionState * cached, find(tp));
-  // A partition found corrupt on open is read-only until repaired; it must not stop the
-  // cleaning of the others.
-  if (!cached->failed.is_ok()) return Status::ok();
+  // A partition found corrupt is read-only until repaired; it must not stop the cleaning of
+  // the others.
+  if (!partition_failure(tp).is_ok()) return Status::ok();
   OS_ASSIGN_OR_RETURN(PartitionState * s, w.dirty_state(tp));
   // Pass 1: the latest offset of every key.
   std::unordered_map<std::string, int64_t> latest;
@@ -45,7 +44,8 @@ Status LogImpl::compact_partition(WriteTxn& w, const TopicPartition& tp, const T
   Offset first_left = s->end;
   while (found) {
     Offset off(static_cast<int64_t>(decode_fixed64_be(cur.key().data())));
-    OS_RETURN_IF_ERROR(decode_record(off, cur.value(), &rv).with_context(tp.to_string()));
+    if (Status st = decode_record(off, cur.value(), &rv); !st.is_ok())
+      return mark_failed(tp, off, st.with_context(tp.to_string()));
     bool superseded = rv.key && latest[std::string(*rv.key)] != off.v;
     bool expired_tombstone = !rv.value && rv.key && !superseded &&
                              older_than(rv.timestamp_ms, config.delete_retention_ms, w.now_ms(), true);
@@ -69,10 +69,9 @@ Status LogImpl::compact_partition(WriteTxn& w, const TopicPartition& tp, const T
 
 Status LogImpl::retain_partition(WriteTxn& w, const TopicPartition& tp, const TopicConfig& config,
                                  CleanerStats* stats) {
-  OS_ASSIGN_OR_RETURN(PartitionState * cached, find(tp));
-  // A partition found corrupt on open is read-only until repaired; it must not stop the
-  // cleaning of the others.
-  if (!cached->failed.is_ok()) return Status::ok();
+  // A partition found corrupt is read-only until repaired; it must not stop the cleaning of
+  // the others.
+  if (!partition_failure(tp).is_ok()) return Status::ok();
   OS_ASSIGN_OR_RETURN(PartitionState * s, w.dirty_state(tp));
   LmdbCursor cur;
   OS_RETURN_IF_ERROR(cur.open(*w.txn_, s->dbi));
@@ -80,7 +79,8 @@ Status LogImpl::retain_partition(WriteTxn& w, const TopicPartition& tp, const To
   RecordView rv;
   while (found) {
     Offset off(static_cast<int64_t>(decode_fixed64_be(cur.key().data())));
-    OS_RETURN_IF_ERROR(decode_record(off, cur.value(), &rv).with_context(tp.to_string()));
+    if (Status st = decode_record(off, cur.value(), &rv); !st.is_ok())
+      return mark_failed(tp, off, st.with_context(tp.to_string()));
     bool too_old = config.retention_ms >= 0 &&
                    older_than(rv.timestamp_ms, config.retention_ms, w.now_ms(), false);
     bool too_big = config.retention_bytes >= 0 && s->bytes > config.retention_bytes;

@@ -27,7 +27,7 @@ void GroupWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status GroupWriter::apply(std::deque<Op>& ops) {
+Status GroupWriter::apply(std::span<Op> ops) {
   Status st = log_.write([&](WriteTxn& w) {
     for (Op& op : ops) OS_RETURN_IF_ERROR(op.fn(w));
     return Status::ok();
@@ -36,27 +36,38 @@ Status GroupWriter::apply(std::deque<Op>& ops) {
   return st;
 }
 
+bool GroupWriter::complete(std::span<Op> ops) {
+  Status st = apply(ops);
+  if (st.is_ok() || ops.size() == 1) {
+    for (Op& op : ops) op.done(st);
+    return st.code() == StatusCode::kNoSpace;
+  }
+  if (st.code() == StatusCode::kNoSpace) {
+    // The batch does not fit, but its first part may: store what fits, first come first
+    // served, in halves (log2(n) txns when nothing fits). Once one op alone does not fit,
+    // the rest is refused at once; a client retries after space is freed.
+    size_t half = ops.size() / 2;
+    if (complete(ops.first(half))) {
+      for (Op& op : ops.subspan(half)) op.done(st);
+      return true;
+    }
+    return complete(ops.subspan(half));
+  }
+  // One operation may have poisoned the batch: retry each alone so only it fails.
+  for (Op& op : ops) op.done(apply(std::span<Op>(&op, 1)));
+  return false;
+}
+
 void GroupWriter::run() {
   while (true) {
-    std::deque<Op> batch;
+    std::vector<Op> batch;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
       batch.swap(queue_);
     }
-    Status st = apply(batch);
-    if (!st.is_ok() && batch.size() > 1 && st.code() != StatusCode::kNoSpace) {
-      // One operation may have poisoned the batch: retry each alone so only it fails.
-      for (Op& op : batch) {
-        std::deque<Op> one;
-        one.push_back(std::move(op));
-        Status s1 = apply(one);
-        one.front().done(s1);
-      }
-      continue;
-    }
-    for (Op& op : batch) op.done(st);
+    (void)complete(batch);
   }
 }
 

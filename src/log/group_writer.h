@@ -5,10 +5,11 @@
 #pragma once
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <thread>
+#include <vector>
 
 #include "log/log.h"
 
@@ -34,14 +35,18 @@ class GroupWriter {
     DoneFn done;
   };
   void run();
-  Status apply(std::deque<Op>& ops);
+  // Runs ops in one txn (and one sync when durable).
+  Status apply(std::span<Op> ops);
+  // Runs ops and completes each. Returns true when one op alone did not fit (map or disk full);
+  // ops after it are then refused with NoSpace without another try.
+  bool complete(std::span<Op> ops);
 
   Log& log_;
   size_t max_queued_;
   bool durable_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Op> queue_;  // GUARDED_BY(mu_)
+  std::vector<Op> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;  // GUARDED_BY(mu_)
   std::thread thread_;
 };

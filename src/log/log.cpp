@@ -79,13 +79,17 @@ void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
   LmdbTxn txn;
   while (true) {
     batch.clear();
-    if (Status st = txn.begin(env, /*read_only=*/false); !st.is_ok()) return fail_all(st);
+    if (Status st = txn.begin(env, /*read_only=*/false); !st.is_ok()) {
+      note_no_space(st);
+      return fail_all(st);
+    }
     int64_t now = wall_ms();
     size_t failed = live.size();
     for (size_t i = 0; i < live.size(); ++i) {
       WriteTxn w(this, &txn, now, &batch);
       Status st = (*live[i]->fn)(w);
       if (!st.is_ok()) {
+        note_no_space(st);  // e.g. MDB_MAP_FULL from this write's puts
         live[i]->status = st;
         failed = i;
         break;
@@ -102,16 +106,26 @@ void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
     (void)orig;
     // Partition metadata lives in the same txn as the records it describes, so the two can
     // never disagree after a crash.
-    if (Status st = txn.put(meta_dbi, s->meta_key, encode_partition_meta(*s)); !st.is_ok())
+    if (Status st = txn.put(meta_dbi, s->meta_key, encode_partition_meta(*s)); !st.is_ok()) {
+      note_no_space(st);
       return fail_all(st);
+    }
   }
   Status st = txn.commit();
   if (!st.is_ok()) {
     // LMDB may have written part of the txn's pages; no later commit can be trusted until a
-    // reopen re-reads the last valid meta page. A full map is the exception: nothing was written.
-    if (st.code() != StatusCode::kNoSpace) sticky = st;
+    // reopen re-reads the last valid meta page. Lack of space is the exception: a full map
+    // fails before anything is written, and a write(2) that fails with ENOSPC only touched
+    // pages the last committed meta page does not reference (LMDB aborts the txn, the meta
+    // page is not written), so the next commit can simply try again once space is back.
+    if (st.code() == StatusCode::kNoSpace) {
+      note_no_space(st);
+    } else {
+      set_sticky(st);
+    }
     return fail_all(st);
   }
+  note_commit_ok();
   fail_all(Status::ok());
   int64_t records = 0, bytes = 0;
   {
@@ -200,7 +214,7 @@ Status Log::sync() {
     // After a failed fdatasync the kernel may have dropped the dirty pages: nothing written
     // since can be trusted to reach the disk, so the durable path fails sticky.
     std::lock_guard wl(L.write_mu);
-    if (L.sticky.is_ok()) L.sticky = st;
+    if (L.sticky.is_ok()) L.set_sticky(st);
   }
   return st;
 }
@@ -247,17 +261,6 @@ void Log::shutdown() {
 }
 
 bool Log::is_shut_down() const { return impl_->shut_down.load(std::memory_order_acquire); }
-
-std::vector<std::pair<TopicPartition, Status>> Log::failed_partitions() const {
-  std::shared_lock lock(impl_->topics_mu);
-  std::vector<std::pair<TopicPartition, Status>> out;
-  for (const auto& [name, t] : impl_->topics)
-    for (size_t p = 0; p < t->parts.size(); ++p)
-      if (!t->parts[p]->failed.is_ok())
-        out.emplace_back(TopicPartition{name, PartitionId(static_cast<int32_t>(p))},
-                         t->parts[p]->failed);
-  return out;
-}
 
 const LogOptions& Log::options() const { return impl_->options; }
 int64_t Log::appended_records() const { return impl_->appended_records.load(); }

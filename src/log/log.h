@@ -56,6 +56,25 @@ struct CleanerStats {
   int64_t tombstones_removed = 0;
 };
 
+// A partition found damaged (on open, or by a later read): readable up to the damage, refusing
+// appends, until repaired.
+struct PartitionFailure {
+  TopicPartition tp;
+  Offset offset;  // the first damaged offset found
+  Status status;  // Corruption, naming the partition and offset
+};
+
+// The faults the log has seen since open, for /health and /metrics.
+struct LogHealth {
+  std::vector<PartitionFailure> failed_partitions;
+  // NoSpace from the latest write that found the LMDB map or the disk full; OK again once a
+  // commit succeeds (space was freed, or another write fit).
+  Status storage_full;
+  // Non-OK after a failed commit or fdatasync: every write fails until the log is reopened.
+  Status write_failure;
+  int64_t no_space_errors = 0;  // writes refused for lack of space since open
+};
+
 // Called for each problem verify() finds.
 using CorruptionReporter = std::function<void(const TopicPartition&, Offset, const Status&)>;
 
@@ -108,8 +127,11 @@ class Log {
   Result<CleanerStats> enforce_retention(int64_t now_ms);
   // Checks every record's CRC, offsets against partition metadata, and counts. OK if clean.
   Status verify(const CorruptionReporter& report) const;
-  // Partitions found corrupt on open: readable up to the damage, refusing appends.
-  std::vector<std::pair<TopicPartition, Status>> failed_partitions() const;
+  // Partitions found corrupt on open or by a read since (a scan that met a bad record):
+  // readable up to the damage, refusing appends. In the order they were found.
+  std::vector<PartitionFailure> failed_partitions() const;
+  // Thread-safe and cheap (one small mutex, no LMDB access): safe on the HTTP thread.
+  LogHealth health() const;
 
   const LogOptions& options() const;
   // Records and stored bytes appended since open (for metrics).

@@ -25,7 +25,6 @@ struct PartitionState {
   Offset end;
   int64_t count = 0;
   int64_t bytes = 0;
-  Status failed;  // non-OK once corruption was found on open: appends refused
 };
 
 struct TopicState {
@@ -71,6 +70,16 @@ struct LogImpl {
   std::mutex write_mu;  // held by the leader while it runs a group
   Status sticky;        // GUARDED_BY(write_mu): a failed commit poisons later writes
 
+  // Faults for health(). Its own mutex: readers mark damage from any thread (a WriteTxn's scan
+  // included, under write_mu), and /health must never wait behind a commit's fdatasync.
+  mutable std::mutex faults_mu;
+  mutable std::vector<PartitionFailure> failures;  // GUARDED_BY(faults_mu); read-only partitions
+  mutable std::atomic<bool> any_failure{false};    // lets appends skip faults_mu while none
+  Status storage_full;   // GUARDED_BY(faults_mu): the last NoSpace, until a commit succeeds
+  Status write_failure;  // GUARDED_BY(faults_mu): a copy of `sticky` for health()
+  std::atomic<bool> storage_full_set{false};
+  std::atomic<int64_t> no_space_errors{0};
+
   mutable std::mutex wake_mu;
   mutable std::condition_variable wake_cv;
   std::atomic<uint64_t> version{0};
@@ -88,6 +97,17 @@ struct LogImpl {
   Result<TopicState*> find_topic(std::string_view name) const;
   Result<PartitionState*> find(const TopicPartition& tp) const;
   Result<ReadView> read_view() const;
+  // OK, or the Corruption that made tp read-only. Appends and the cleaner refuse a failed one.
+  Status partition_failure(const TopicPartition& tp) const;
+  // Makes tp read-only (first damage found wins) and logs it once. Returns `st` for chaining.
+  // Any thread; never takes topics_mu or write_mu.
+  Status mark_failed(const TopicPartition& tp, Offset offset, Status st) const;
+  // Drops the failures of a deleted topic (a topic created again under its name starts clean).
+  void forget_failures(std::string_view topic);
+  // Health bookkeeping of run_group: a NoSpace is noted; REQUIRES write_mu for set_sticky.
+  void note_no_space(const Status& st);
+  void note_commit_ok();
+  void set_sticky(const Status& st);
   // Runs fn in a write txn shared with concurrent writers (group commit); publishes dirty
   // partition states and wakes readers after the commit.
   Status write(const std::function<Status(WriteTxn&)>& fn);

@@ -192,6 +192,7 @@ Status LogImpl::delete_topic(const std::string& name) {
     std::unique_lock lock(topics_mu);
     topics.erase(name);
   }
+  forget_failures(name);
   // write() woke readers before the topic map changed; a reader that looked in between would
   // otherwise sleep until the next commit.
   wake();

@@ -49,27 +49,34 @@ Result<PartitionInfo> ReadView::partition_info(const TopicPartition& tp) const {
 Result<Offset> ReadView::scan(const TopicPartition& tp, Offset from, size_t max_records,
                               const RecordFn& fn) const {
   OS_ASSIGN_OR_RETURN(PartitionState * ps, log_->find(tp));
+  // Damage met by any reader makes the partition read-only and shows in /health, as damage
+  // found on open does: a bad record is never served, never skipped, and never hidden.
+  auto damaged = [&](Offset at, Status st) {
+    if (st.code() != StatusCode::kCorruption) return st;
+    return log_->mark_failed(tp, at, std::move(st));
+  };
   LmdbCursor cur;
   OS_RETURN_IF_ERROR(cur.open(*txn_, ps->dbi));
   Offset next = from;
-  bool found = false;
-  if (max_records > 0) {
-    OS_ASSIGN_OR_RETURN(found, cur.seek(offset_key(from)));
-  }
+  Result<bool> found = false;
+  if (max_records > 0) found = cur.seek(offset_key(from));
   size_t seen = 0;
   RecordView rv;
-  while (found) {
+  while (true) {
+    if (!found.ok()) return damaged(next, found.status().with_context(tp.to_string()));
+    if (!*found) break;
     std::string_view k = cur.key();
     if (k.size() != 8)
-      return corruption(tp.to_string() + ": malformed offset key of " + std::to_string(k.size()) +
-                        " bytes after offset " + std::to_string(next.v));
+      return damaged(next, corruption(tp.to_string() + ": malformed offset key of " +
+                                      std::to_string(k.size()) + " bytes after offset " +
+                                      std::to_string(next.v)));
     Offset off(static_cast<int64_t>(decode_fixed64_be(k.data())));
     Status st = decode_record(off, cur.value(), &rv);
-    if (!st.is_ok()) return st.with_context(tp.to_string());
+    if (!st.is_ok()) return damaged(off, st.with_context(tp.to_string()));
     next = off.next();
     ++seen;
     if (!fn(rv) || seen >= max_records) break;
-    OS_ASSIGN_OR_RETURN(found, cur.next());
+    found = cur.next();
   }
   if (seen == 0) {
     // Nothing at or after `from`: continue from the partition's start if `from` is before it.

@@ -1,7 +1,5 @@
 // Recovery on open and `verify`: both check partitions against their metadata and CRCs.
 // Neither deletes anything: damage is reported, the partition becomes read-only.
-#include <cstdio>
-
 #include "log/coding.h"
 #include "log/log_impl.h"
 
@@ -57,13 +55,15 @@ Status LogImpl::recover(LmdbTxn& txn) {
       TopicPartition tp{name, PartitionId(p)};
       PartitionState& s = *t->parts[static_cast<size_t>(p)];
       Status first_problem;
+      Offset first_offset;
       int64_t records = 0, bytes = 0;
       OS_RETURN_IF_ERROR(check_partition(
           txn, tp, s, options.paranoid,
           [&](const TopicPartition&, Offset off, const Status& st) {
-            if (first_problem.is_ok())
-              first_problem = Status(StatusCode::kCorruption,
-                                     tp.to_string() + " offset " + std::to_string(off.v) + ": " + st.message());
+            if (!first_problem.is_ok()) return;
+            first_offset = off;
+            first_problem = Status(StatusCode::kCorruption,
+                                   tp.to_string() + " offset " + std::to_string(off.v) + ": " + st.message());
           },
           &records, &bytes));
       if (options.paranoid && first_problem.is_ok() && (records != s.count || bytes != s.bytes))
@@ -71,9 +71,7 @@ Status LogImpl::recover(LmdbTxn& txn) {
                                    " records, found " + std::to_string(records));
       if (first_problem.is_ok()) continue;
       if (options.paranoid) return first_problem;
-      std::fprintf(stderr, "orderstream: %s; partition is read-only until repaired\n",
-                   first_problem.message().c_str());
-      s.failed = first_problem;
+      (void)mark_failed(tp, first_offset, first_problem);
     }
   }
   return Status::ok();

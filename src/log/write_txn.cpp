@@ -15,8 +15,8 @@ Result<PartitionState*> WriteTxn::dirty_state(const TopicPartition& tp) {
   OS_ASSIGN_OR_RETURN(PartitionState * ps, mlog_->find(tp));
   auto it = dirty_.find(ps);
   if (it != dirty_.end()) return it->second.get();
-  if (!ps->failed.is_ok())
-    return Status(ps->failed.code(), tp.to_string() + " refuses appends: " + ps->failed.message());
+  if (Status failed = mlog_->partition_failure(tp); !failed.is_ok())
+    return Status(failed.code(), tp.to_string() + " refuses appends: " + failed.message());
   auto earlier = batch_->find(ps);
   auto copy = std::make_unique<PartitionState>(earlier != batch_->end() ? *earlier->second : *ps);
   PartitionState* raw = copy.get();

@@ -45,6 +45,12 @@ Status Runtime::init() {
                               auto lag = raw->lag();
                               return lag.ok() ? static_cast<double>(*lag) : -1.0;
                             });
+        registry_->gauge_fn("stream_task_failed",
+                            "1 while the task's steps fail (retried with backoff; see /health)",
+                            labels, [this, raw] {
+                              std::lock_guard lock(failures_mu_);
+                              return failures_.count(raw) ? 1.0 : 0.0;
+                            });
       }
       tasks_.push_back(std::move(task));
     }
@@ -64,28 +70,74 @@ void Runtime::start() {
 }
 
 void Runtime::thread_main(std::vector<StreamTask*> tasks) {
+  using Clock = std::chrono::steady_clock;
+  // A failed step is retried after its task's backoff, not at every commit of the others: a
+  // task stuck on a damaged record or a full disk must not make its thread spin.
+  std::vector<Clock::time_point> not_before(tasks.size());
   while (!stopping_.load(std::memory_order_acquire)) {
     uint64_t seen = log_.version();
-    bool any = false, failed = false;
-    for (StreamTask* t : tasks) {
+    bool any = false;
+    Clock::time_point wake_at = Clock::now() + std::chrono::seconds(1);
+    for (size_t i = 0; i < tasks.size(); ++i) {
       if (stopping_.load(std::memory_order_acquire)) return;
-      bool progressed = false;
-      Status st = t->step(&progressed);
-      if (!st.is_ok()) {
-        // Nothing of the step was committed: it is retried after a pause (e.g. once disk
-        // space is back). The records are not lost, only delayed.
-        std::fprintf(stderr, "orderstream: task %s/%d: %s (will retry)\n", t->name().c_str(),
-                     t->partition().v, st.to_string().c_str());
-        failed = true;
+      if (not_before[i] > Clock::now()) {
+        wake_at = std::min(wake_at, not_before[i]);
+        continue;
       }
-      any |= progressed;
+      bool progressed = false;
+      Status st = tasks[i]->step(&progressed);
+      // A failed step committed nothing after the records it names, so nothing is lost or
+      // skipped, only delayed.
+      if (!st.is_ok()) {
+        not_before[i] = Clock::now() + note_step(*tasks[i], st);
+        wake_at = std::min(wake_at, not_before[i]);
+      } else {
+        (void)note_step(*tasks[i], st);
+        any |= progressed;
+      }
     }
-    if (failed) {
-      log_.wait_for_change(log_.version(), std::chrono::milliseconds(500));
-    } else if (!any) {
-      log_.wait_for_change(seen, std::chrono::milliseconds(1000));
+    if (!any) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - Clock::now());
+      if (left.count() > 0) log_.wait_for_change(seen, left);
     }
   }
+}
+
+std::chrono::milliseconds Runtime::note_step(const StreamTask& task, const Status& st) {
+  std::lock_guard lock(failures_mu_);
+  auto it = failures_.find(&task);
+  if (st.is_ok()) {
+    if (it != failures_.end()) {
+      std::fprintf(stderr, "orderstream: task %s/%d: recovered after %lld failed steps\n",
+                   task.name().c_str(), task.partition().v,
+                   static_cast<long long>(it->second.failures));
+      failures_.erase(it);
+    }
+    return std::chrono::milliseconds(0);
+  }
+  if (it == failures_.end())
+    it = failures_.emplace(&task, TaskFailure{task.name(), task.spec().service, task.partition(), st, 0})
+             .first;
+  TaskFailure& f = it->second;
+  bool changed = f.status.code() != st.code() || f.status.message() != st.message();
+  f.status = st;
+  ++f.failures;
+  // Logged when it starts, when the error changes, and at the 2nd, 4th, 8th... failure: the
+  // reason is always in the log, without a line per retry.
+  if (f.failures == 1 || changed || (f.failures & (f.failures - 1)) == 0)
+    std::fprintf(stderr, "orderstream: task %s/%d: %s (failed %lld times; retrying)\n",
+                 task.name().c_str(), task.partition().v, st.to_string().c_str(),
+                 static_cast<long long>(f.failures));
+  // 100 ms doubling up to 5 s: quick to resume once space is freed, idle while broken.
+  int shift = static_cast<int>(std::min<int64_t>(f.failures - 1, 6));
+  return std::min(std::chrono::milliseconds(100 << shift), std::chrono::milliseconds(5000));
+}
+
+std::vector<TaskFailure> Runtime::failed_tasks() const {
+  std::lock_guard lock(failures_mu_);
+  std::vector<TaskFailure> out;
+  for (const auto& [task, f] : failures_) out.push_back(f);
+  return out;
 }
 
 void Runtime::stop() {

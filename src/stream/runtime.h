@@ -4,7 +4,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +23,16 @@ struct RuntimeOptions {
   int32_t partitions = 4;  // partition count of topics the runtime creates
   int threads = 0;         // 0 = one thread per service; N = tasks spread over N threads
   size_t max_batch = 2000;  // records read per input partition per step
+};
+
+// A task whose latest step failed (a full map or disk, a damaged input record): nothing of the
+// step committed, and it is retried with a backoff. For /health and /metrics.
+struct TaskFailure {
+  std::string task;     // the sub-topology's name
+  std::string service;
+  PartitionId partition;
+  Status status;         // the latest step's error
+  int64_t failures = 0;  // consecutive failed steps
 };
 
 class Runtime {
@@ -48,9 +61,14 @@ class Runtime {
   size_t task_count() const { return tasks_.size(); }
   // The tasks built by init(), in sub-topology then partition order.
   const std::vector<std::unique_ptr<StreamTask>>& tasks() const { return tasks_; }
+  // Tasks whose latest step failed, in no particular order. Thread-safe.
+  std::vector<TaskFailure> failed_tasks() const;
 
  private:
   void thread_main(std::vector<StreamTask*> tasks);
+  // Records a step's outcome (logs failures without a line per retry) and returns how long the
+  // task waits before its next step: 0 after a success, a doubling backoff after failures.
+  std::chrono::milliseconds note_step(const StreamTask& task, const Status& st);
 
   log::Log& log_;
   const Topology& topology_;
@@ -59,6 +77,8 @@ class Runtime {
   std::vector<std::unique_ptr<StreamTask>> tasks_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
+  mutable std::mutex failures_mu_;
+  std::map<const StreamTask*, TaskFailure> failures_;  // GUARDED_BY(failures_mu_)
 };
 
 }  // namespace orderstream::stream

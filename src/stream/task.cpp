@@ -268,6 +268,10 @@ Status StreamTask::step(bool* progressed) {
   std::vector<log::TopicPartition> tps = inputs();
   std::vector<Input> in(tps.size());
   bool any = false;
+  // A damaged input record (Corruption): the records before it are processed and committed,
+  // then the step fails naming it. The task never reads past it, so it is neither processed
+  // nor skipped; the log has marked its partition failed (/health) and the runtime retries.
+  Status damaged;
   for (size_t i = 0; i < tps.size(); ++i) {
     OS_ASSIGN_OR_RETURN(std::optional<Offset> pos, view.committed(spec_.name, tps[i]));
     OS_ASSIGN_OR_RETURN(log::PartitionInfo info, view.partition_info(tps[i]));
@@ -275,15 +279,23 @@ Status StreamTask::step(bool* progressed) {
     Offset from = std::max(pos.value_or(info.start), info.start);
     in[i].scanned_to = from;
     if (from >= info.end) continue;
-    OS_ASSIGN_OR_RETURN(in[i].scanned_to,
-                        view.scan(tps[i], from, max_batch_, [&](const log::RecordView& r) {
-                          in[i].records.push_back(log::Record::from_view(r));
-                          return true;
-                        }));
-    in[i].more = in[i].scanned_to < info.end;
+    auto scanned = view.scan(tps[i], from, max_batch_, [&](const log::RecordView& r) {
+      in[i].records.push_back(log::Record::from_view(r));
+      return true;
+    });
+    if (scanned.ok()) {
+      in[i].scanned_to = *scanned;
+      in[i].more = in[i].scanned_to < info.end;
+    } else if (scanned.status().code() == StatusCode::kCorruption) {
+      if (damaged.is_ok()) damaged = scanned.status();
+      in[i].scanned_to = in[i].records.empty() ? from : in[i].records.back().offset.next();
+      in[i].more = true;  // the merge stops where this input runs out
+    } else {
+      return scanned.status();
+    }
     any |= !in[i].records.empty();
   }
-  if (!any) return Status::ok();
+  if (!any) return damaged;
   StepContext ctx(log_, view, spec_, partition_, stream_time_ms_);
   int64_t processed = 0, skipped = 0;
   // Event-time merge across inputs, as Kafka Streams does: always take the input whose next
@@ -322,7 +334,7 @@ Status StreamTask::step(bool* progressed) {
                    st.to_string().c_str());
     }
   }
-  if (processed == 0) return Status::ok();
+  if (processed == 0) return damaged;
   if (metrics_.process_seconds) metrics_.process_seconds->observe(seconds_since(started));
   auto commit_started = Clock::now();
   OS_RETURN_IF_ERROR(log_.write([&](log::WriteTxn& w) {
@@ -365,7 +377,7 @@ Status StreamTask::step(bool* progressed) {
   stream_time_ms_ = ctx.stream_time_ms();
   *progressed = true;
   for (auto& fn : ctx.after_) fn();
-  return Status::ok();
+  return damaged;
 }
 
 }  // namespace orderstream::stream

@@ -27,7 +27,9 @@ class StreamTask {
   StreamTask(log::Log& log, const SubTopology& spec, PartitionId partition, size_t max_batch);
 
   // One step. *progressed is false when no input had new records. Errors are storage errors;
-  // nothing of the step was committed then, so the step can simply be retried.
+  // nothing of the step was committed then, so the step can simply be retried. Corruption
+  // names a damaged input record: the records before it were processed and committed, the
+  // task's position stays on it, and every later step fails the same way until it is repaired.
   Status step(bool* progressed);
 
   const std::string& name() const { return spec_.name; }

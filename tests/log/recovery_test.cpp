@@ -31,7 +31,8 @@ std::vector<Problem> verify(LogFixture& f) {
 
 std::string failed_summary(LogFixture& f) {
   std::string out;
-  for (auto& [tp, st] : f.log->failed_partitions()) out += tp.to_string() + ": " + st.to_string() + "\n";
+  for (auto& pf : f.log->failed_partitions())
+    out += pf.tp.to_string() + "@" + std::to_string(pf.offset.v) + ": " + pf.status.to_string() + "\n";
   return out;
 }
 
@@ -67,9 +68,10 @@ TEST_SUITE("recovery") {
     REQUIRE_OK(f.reopen());
     auto failed = f.log->failed_partitions();
     REQUIRE_MESSAGE(failed.size() == 1, failed_summary(f));
-    CHECK(failed[0].first == tp_of("t", 0));
-    CHECK(failed[0].second.code() == StatusCode::kCorruption);
-    CHECK(failed[0].second.message().find("offset 5") != std::string::npos);
+    CHECK(failed[0].tp == tp_of("t", 0));
+    CHECK(failed[0].offset == Offset(5));
+    CHECK(failed[0].status.code() == StatusCode::kCorruption);
+    CHECK(failed[0].status.message().find("offset 5") != std::string::npos);
 
     // Appends to it fail with Corruption, and take nothing else in the same txn with them.
     auto r = f.try_append("t", PartitionId(0), {{"k", "v"}});
@@ -143,6 +145,16 @@ TEST_SUITE("recovery") {
     auto r = f.try_read_all("t", 0);
     CHECK(r.status().code() == StatusCode::kCorruption);
     CHECK(r.status().message().find("offset 5") != std::string::npos);
+    // The read that met the damage failed the partition, as recovery would have: read-only,
+    // named in health(), and the other partitions untouched.
+    auto failed = f.log->health().failed_partitions;
+    REQUIRE_MESSAGE(failed.size() == 1, failed_summary(f));
+    CHECK(failed[0].tp == tp_of("t", 0));
+    CHECK(failed[0].offset == Offset(5));
+    CHECK(f.try_append("t", PartitionId(0), {{"k", "v"}}).status().code() == StatusCode::kCorruption);
+    CHECK(f.append("t", 1, {{"d", "4"}}) == std::vector<Offset>{Offset(3)});
+    CHECK(f.try_read_all("t", 0).status().code() == StatusCode::kCorruption);
+    CHECK(f.log->failed_partitions().size() == 1);  // reported once, however often it is read
     auto problems = verify(f);
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].offset == 5);
