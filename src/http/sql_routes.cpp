@@ -5,8 +5,8 @@
 //                       -> a header line {"queryId",...,"columnNames","columnTypes"} then one JSON
 //                       array per row. A pull query answers at once. A push query runs on the
 //                       engine's PushRunner until LIMIT rows arrived or ?timeout= ms passed
-//                       (default 10000), then the rows are sent (chunked): the server's sessions
-//                       write whole responses, so rows are not yet flushed one by one.
+//                       (default 10000), then the rows are sent: the server's sessions write
+//                       whole responses (Content-Length), so rows are not yet flushed one by one.
 #include <simdjson.h>
 
 #include <atomic>
@@ -90,9 +90,7 @@ void post_ksql(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respond
 Response rows_response(const std::string& header, const std::vector<std::vector<sql::Value>>& rows) {
   std::string body = header + "\n";
   for (const auto& row : rows) body += sql::row_json(row) + "\n";
-  Response rsp = make_response(bhttp::status::ok, std::move(body), kDelimited);
-  rsp.chunked(true);
-  return rsp;
+  return make_response(bhttp::status::ok, std::move(body), kDelimited);
 }
 
 void post_query_stream(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {

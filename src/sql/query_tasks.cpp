@@ -177,8 +177,10 @@ class AggregateProcessor final : public PlanProcessor {
     if (!w) {
       WindowState fresh{start, r.timestamp_ms, false, {}};
       for (const Expr* a : p_->aggregates) fresh.aggregates.push_back(a->name == "COUNT" ? Value::integer(0) : Value());
-      g.windows.push_back(std::move(fresh));
-      w = &g.windows.back();
+      // Kept in start order, so pull queries list windows oldest first.
+      auto pos = std::upper_bound(g.windows.begin(), g.windows.end(), start,
+                                  [](int64_t s, const WindowState& ws) { return s < ws.start_ms; });
+      w = &*g.windows.insert(pos, std::move(fresh));
     }
     // The output's timestamp is the window's latest, not the current record's, so it does not
     // depend on the order in which the rekey tasks interleaved the window's records.
