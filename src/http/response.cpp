@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/check.h"
+#include "common/utf8.h"
 
 namespace orderstream::http {
 
@@ -13,7 +14,8 @@ namespace bhttp = boost::beast::http;
 std::string json_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 8);
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"':
         out += "\\\"";
@@ -41,8 +43,14 @@ std::string json_escape(std::string_view s) {
           char buf[8];
           std::snprintf(buf, sizeof(buf), "\\u%04x", c);
           out += buf;
-        } else {
+        } else if (c < 0x80) {
           out += static_cast<char>(c);
+        } else if (size_t n = utf8_sequence_length(s, i); n == 0) {
+          // Messages quote client bytes (paths, product names): keep the body valid JSON.
+          out += kUtf8Replacement;
+        } else {
+          out.append(s.substr(i, n));
+          i += n - 1;
         }
     }
   }

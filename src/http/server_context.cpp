@@ -1,10 +1,14 @@
 #include "http/server_context.h"
 
+#include <boost/beast/http/verb.hpp>
+
 #include <utility>
 
 #include "common/check.h"
 
 namespace orderstream::http {
+
+namespace bhttp = boost::beast::http;
 
 ServerContext::ServerContext(ServerOptions o, Router r, metrics::Registry& registry)
     : opts(std::move(o)),
@@ -69,10 +73,13 @@ std::vector<std::shared_ptr<Session>> ServerContext::live_sessions() {
 
 void ServerContext::record_request(const std::string& route, std::string_view method,
                                    unsigned status, double seconds) {
+  // A client may send any token as the method; a label per token would let it create series
+  // without bound, so methods Beast does not know share one label.
+  const bool known = bhttp::string_to_verb(method) != bhttp::verb::unknown;
   registry_
       .counter(
           "http_requests_total", "HTTP requests answered, by route, method and status.",
-          {{"route", route}, {"method", std::string(method)}, {"status", std::to_string(status)}})
+          {{"route", route}, {"method", known ? std::string(method) : std::string("OTHER")}, {"status", std::to_string(status)}})
       .inc();
   registry_
       .histogram("http_request_duration_seconds",

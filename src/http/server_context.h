@@ -49,6 +49,7 @@ class ServerContext {
   std::vector<std::shared_ptr<Session>> live_sessions();
 
   // Counts one answered request in http_requests_total and http_request_duration_seconds.
+  // A method Beast does not know is labelled "OTHER" (clients choose it; labels must stay few).
   void record_request(const std::string& route, std::string_view method, unsigned status,
                       double seconds);
 

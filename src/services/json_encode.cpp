@@ -1,6 +1,8 @@
 // Canonical JSON encoders (see json_codec.h for the format).
 #include "services/json_codec.h"
 
+#include "common/utf8.h"
+
 #include <simdjson.h>
 
 #include <charconv>
@@ -8,34 +10,6 @@
 
 namespace orderstream::services {
 namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one (overlong forms,
-// surrogates and code points above U+10FFFF are invalid, as in RFC 3629).
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) return 1;
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return 0;
-  }
-  return n;
-}
 
 void append_escaped_byte(std::string& out, char c) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -62,7 +36,7 @@ void append_string(std::string& out, std::string_view s) {
     for (size_t i = 0; i < s.size();) {
       const size_t n = utf8_sequence_length(s, i);
       if (n == 0) {
-        out += "\xEF\xBF\xBD";
+        out += kUtf8Replacement;
         ++i;
       } else {
         for (size_t k = 0; k < n; ++k) append_escaped_byte(out, s[i + k]);

@@ -30,6 +30,15 @@ TEST_SUITE("http") {
     CHECK(json_quote("x\"") == "\"x\\\"\"");
   }
 
+  TEST_CASE("JSON strings replace bytes that are not UTF-8 so a quoted client path stays valid JSON") {
+    // Regression: GET /%ff answered 404 with the raw byte 0xff inside the JSON message.
+    CHECK(json_escape("/\xff") == "/\xEF\xBF\xBD");
+    CHECK(json_escape("a\xc3") == "a\xEF\xBF\xBD");                      // truncated sequence
+    CHECK(json_escape("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");          // overlong '/'
+    CHECK(json_escape("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+    CHECK(json_escape("\xf0\x9f\x98\x80!") == "\xf0\x9f\x98\x80!");       // 4-byte sequence
+  }
+
   TEST_CASE("error responses are JSON with code and message") {
     Response res = error_response(bhttp::status::not_found, "NotFound", "order \"7\" not found");
     CHECK(res.result_int() == 404);
