@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -206,12 +207,14 @@ void add_consume_command(CLI::App& app, const GlobalOptions& global, int* exit_c
       "consume", "Print a topic's records (kcat -C): replay with --exit, or follow live");
   c->add_option("topic", a->topic, "Topic to read")->required();
   c->add_option("--partition,-p", a->partition, "Only this partition (default: all)")
-      ->check(CLI::NonNegativeNumber);
+      // Not NonNegativeNumber: its error message prints DBL_MAX in full.
+      ->check(CLI::Range(0, std::numeric_limits<int32_t>::max()));
   c->add_option("--offset,-o", a->offset,
                 "Where to start in each partition: beginning, end, stored (the group's), N, -N "
                 "(N before the end) or s@MS (first record with timestamp >= MS). Default: stored "
                 "with --group, else beginning");
-  c->add_option("--count,-c", a->count, "Stop after N records")->check(CLI::PositiveNumber);
+  c->add_option("--count,-c", a->count, "Stop after N records")
+      ->check(CLI::Range(int64_t{1}, std::numeric_limits<int64_t>::max()));
   c->add_flag("--exit,-e", a->exit_at_end, "Stop at the end of every partition instead of following");
   c->add_option("--group,-G", a->group,
                 "Consumer group: resume from and commit its offsets (needs the writer lock)");

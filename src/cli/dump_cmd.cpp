@@ -5,6 +5,7 @@
 #include <charconv>
 #include <csignal>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -120,7 +121,8 @@ void add_dump_command(CLI::App& app, const GlobalOptions& global, int* exit_code
       "dump", "One line per stored record: offset, CreateTime, sizes, CRC, validity");
   c->add_option("topic", a->topic, "Topic to dump")->required();
   c->add_option("--partition,-p", a->partition, "Only this partition (default: all)")
-      ->check(CLI::NonNegativeNumber);
+      // Not NonNegativeNumber: its error message prints DBL_MAX in full.
+      ->check(CLI::Range(0, std::numeric_limits<int32_t>::max()));
   c->callback([=, g = &global] { *exit_code = report(dump(*g, *a)); });
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -171,7 +172,8 @@ void add_groups_commands(CLI::App& app, const GlobalOptions& global, int* exit_c
   reset->add_option("group", a->group, "Group name")->required();
   reset->add_option("--topic", a->topic, "Topic")->required();
   reset->add_option("--partition,-p", a->partition, "Only this partition (default: all)")
-      ->check(CLI::NonNegativeNumber);
+      // Not NonNegativeNumber: its error message prints DBL_MAX in full.
+      ->check(CLI::Range(0, std::numeric_limits<int32_t>::max()));
   reset->add_flag("--to-earliest", a->to_earliest, "The first stored offset");
   reset->add_flag("--to-latest", a->to_latest, "The log-end offset");
   reset->add_option("--to-offset", a->to_offset, "Offset N (clamped into [start, end])");

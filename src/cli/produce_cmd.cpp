@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,7 +109,8 @@ void add_produce_command(CLI::App& app, const GlobalOptions& global, int* exit_c
   c->add_option("topic", a->topic, "Topic to append to (must exist)")->required();
   c->add_option("--partition,-p", a->partition,
                 "Partition (default: murmur2 of the key, round robin without keys)")
-      ->check(CLI::NonNegativeNumber);
+      // Not NonNegativeNumber: its error message prints DBL_MAX in full.
+      ->check(CLI::Range(0, std::numeric_limits<int32_t>::max()));
   c->add_option("--key-delimiter,-K", a->key_delimiter,
                 "Split each line at the first DELIM into key and value");
   c->add_flag("--null-empty,-Z", a->null_empty, "An empty value is a null value (a tombstone)");
