@@ -36,7 +36,8 @@ void post_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respon
   if (order->state != services::OrderState::kCreated)
     return res.send(status_response(invalid_argument(
         "a new order must have state CREATED, not " + std::string(services::to_string(order->state)))));
-  std::string location = "/v1/orders/" + order->id;
+  // Ids may hold '?', '#', '%' or spaces: the Location must still name this order.
+  std::string location = "/v1/orders/" + url_encode_segment(order->id);
   auto o = *order;
   Status st = ctx->orders->submit_order(
       o, [res, o, location](Result<services::SubmitOutcome> outcome) {

@@ -59,6 +59,24 @@ bool url_decode(std::string_view in, std::string* out, bool plus_is_space) {
   return true;
 }
 
+std::string url_encode_segment(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  const bool dots_only = in == "." || in == "..";
+  std::string out;
+  for (char c : in) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '~' || (c == '.' && !dots_only)) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    }
+  }
+  return out;
+}
+
 void Router::add(bhttp::verb v, std::string pattern, Handler h, std::string route_name) {
   OS_CHECK(!pattern.empty() && pattern[0] == '/');
   OS_CHECK(h != nullptr);

@@ -29,6 +29,9 @@ using Handler = std::function<void(RouteRequest&&, Responder)>;
 
 // Percent-decodes `in` into *out ('+' becomes a space when plus_is_space). False on a bad escape.
 bool url_decode(std::string_view in, std::string* out, bool plus_is_space);
+// `in` as one path segment: every byte but ALPHA / DIGIT / "-" / "." / "_" / "~" is
+// percent-encoded, and the dots too when `in` is "." or ".." (clients drop such segments).
+std::string url_encode_segment(std::string_view in);
 
 class Router {
  public:

@@ -66,6 +66,9 @@ Status check_id(std::string_view field, std::string_view id) {
     return invalid_argument("field '" + f + "' must be at most " + std::to_string(kMaxIdLength) +
                             " bytes (got " + std::to_string(id.size()) + ")");
   }
+  // A URL path segment "." or ".." is removed by clients that normalize dot segments (RFC 3986
+  // 5.2.4), so such an order could be created but never fetched.
+  if (id == "." || id == "..") return invalid_argument("field '" + f + "' must not be '.' or '..'");
   for (size_t i = 0; i < id.size(); ++i) {
     const auto c = static_cast<unsigned char>(id[i]);
     if (c < 0x20 || c > 0x7E || c == '/') {

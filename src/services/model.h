@@ -46,7 +46,7 @@ inline constexpr std::string_view kDefaultCustomerLevel = "bronze";
 bool is_customer_level(std::string_view s);
 
 // Ids (order and payment ids) become URL path segments and log keys, so they must be 1..128
-// bytes of printable ASCII (0x20..0x7E) other than '/'.
+// bytes of printable ASCII (0x20..0x7E) other than '/', and not "." or "..".
 inline constexpr size_t kMaxIdLength = 128;
 // OK, or InvalidArgument naming `field` ("field 'id' must not be empty", ...).
 Status check_id(std::string_view field, std::string_view id);

@@ -131,6 +131,18 @@ TEST_SUITE("http") {
     CHECK_FALSE(url_decode("%4", &out, false));
     CHECK_FALSE(url_decode("%g1", &out, false));
   }
+
+  TEST_CASE("url_encode_segment gives one segment that decodes back to the input") {
+    CHECK(url_encode_segment("o-1.x_~") == "o-1.x_~");
+    CHECK(url_encode_segment("a?b#c%d e/f") == "a%3Fb%23c%25d%20e%2Ff");
+    CHECK(url_encode_segment("..") == "%2E%2E");
+    CHECK(url_encode_segment("\xff") == "%FF");
+    for (std::string id : {"a?b", "x#y", "100%", "a b", "..", "caf\xc3\xa9", "+"}) {
+      std::string out;
+      CHECK(url_decode(url_encode_segment(id), &out, false));
+      CHECK(out == id);
+    }
+  }
 }
 
 }  // namespace

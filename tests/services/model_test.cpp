@@ -49,7 +49,7 @@ TEST_SUITE("services") {
     CHECK(Customer{}.level == "bronze");
   }
 
-  TEST_CASE("ids are 1..128 bytes of printable ASCII without a slash") {
+  TEST_CASE("ids are 1..128 bytes of printable ASCII without a slash and not a dot segment") {
     CHECK(check_id("id", "a").is_ok());
     CHECK(check_id("id", "order 1:~!?#%").is_ok());
     CHECK(check_id("id", std::string(kMaxIdLength, 'x')).is_ok());
@@ -67,6 +67,11 @@ TEST_SUITE("services") {
     rejected(std::string("ab\0", 3), "position 2");
     rejected("\x7f", "position 0");
     rejected("caf\xc3\xa9", "position 3");
+    // Regression: "." and ".." were accepted, but clients drop such a URL segment.
+    rejected(".", "must not be '.' or '..'");
+    rejected("..", "must not be '.' or '..'");
+    CHECK(check_id("id", "...").is_ok());
+    CHECK(check_id("id", ".a").is_ok());
   }
 
   TEST_CASE("structs compare by every field") {
