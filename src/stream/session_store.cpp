@@ -33,8 +33,7 @@ Result<std::vector<SessionWindow>> SessionStore::sessions(TaskContext& ctx,
                                                           std::string_view key) const {
   std::string p = keys::prefix(key);
   std::vector<SessionWindow> out;
-  OS_RETURN_IF_ERROR(ctx.scan(name_, p, "", [&](std::string_view k, std::string_view v) {
-    if (k.substr(0, p.size()) != p) return false;  // past this key's sessions
+  OS_RETURN_IF_ERROR(ctx.scan(name_, p, keys::prefix_end(p), [&](std::string_view k, std::string_view v) {
     out.push_back(SessionWindow{keys::read_time(k.data() + p.size() + 8),
                                 keys::read_time(k.data() + p.size()), std::string(v)});
     return true;

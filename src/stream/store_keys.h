@@ -18,6 +18,13 @@ inline std::string prefix(std::string_view key) {
   return out;
 }
 
+// The smallest key greater than every key that starts with `p` ("" = no bound: p is all 0xff).
+inline std::string prefix_end(std::string p) {
+  while (!p.empty() && static_cast<unsigned char>(p.back()) == 0xff) p.pop_back();
+  if (!p.empty()) p.back() = static_cast<char>(static_cast<unsigned char>(p.back()) + 1);
+  return p;
+}
+
 // Event times may be negative: flipping the sign bit makes big-endian byte order numeric order.
 inline void append_time(std::string* out, int64_t ts) {
   char b[8];

@@ -61,23 +61,28 @@ class StepContext final : public TaskContext {
               const ScanFn& fn) override {
     std::string name = task_store_name(spec_, partition_, store);
     auto in_range = [&](std::string_view k) { return to.empty() || k < to; };
-    // The snapshot's range, then the step's buffered writes over it, merged in key order.
-    std::map<std::string, std::optional<std::string>, std::less<>> merged;
+    // Merges the step's buffered writes into the snapshot's range as it streams, so a scan that
+    // stops early (fn returns false) reads no further than it needs.
+    auto w = writes_.lower_bound({name, std::string(from)});
+    auto buffered = [&] { return w != writes_.end() && w->first.first == name && in_range(w->first.second); };
+    bool stopped = false;
     Status st = view_.scan_store(name, from, [&](std::string_view k, std::string_view v) {
       if (!in_range(k)) return false;
-      merged.emplace(std::string(k), std::string(v));
-      return true;
+      for (; buffered() && w->first.second < k; ++w)
+        if (w->second && !fn(w->first.second, *w->second)) return !(stopped = true);
+      if (buffered() && w->first.second == k) {  // the step overwrote or deleted this key
+        bool more = !w->second || fn(k, *w->second);
+        ++w;
+        return more || !(stopped = true);
+      }
+      return fn(k, v) || !(stopped = true);
     });
     if (!st.is_ok()) {
       if (storage_error_.is_ok()) storage_error_ = st;
       return st;
     }
-    for (auto it = writes_.lower_bound({name, std::string(from)});
-         it != writes_.end() && it->first.first == name && in_range(it->first.second); ++it)
-      merged[it->first.second] = it->second;
-    for (const auto& [k, v] : merged) {
-      if (v && !fn(k, *v)) break;
-    }
+    for (; !stopped && buffered(); ++w)
+      if (w->second && !fn(w->first.second, *w->second)) break;
     return Status::ok();
   }
   void put(std::string_view store, std::string_view key, std::string value) override {
