@@ -1,0 +1,57 @@
+#include "http/log_poll.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <memory>
+
+namespace orderstream::http {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Short enough to feel live, long enough that a thousand parked polls cost little CPU.
+constexpr std::chrono::milliseconds kRecheck{10};
+
+struct PollState {
+  PollState(asio::io_context& io, const log::Log& l) : timer(asio::make_strand(io)), log(l) {}
+  asio::steady_timer timer;
+  const log::Log& log;
+  std::chrono::steady_clock::time_point deadline;
+  uint64_t seen = 0;
+  std::function<bool()> attempt;
+  std::function<void()> expired;
+};
+
+void schedule(const std::shared_ptr<PollState>& s) {
+  auto now = std::chrono::steady_clock::now();
+  if (now >= s->deadline) return s->expired();
+  s->timer.expires_after(std::min<std::chrono::steady_clock::duration>(kRecheck, s->deadline - now));
+  s->timer.async_wait([s](const boost::system::error_code& ec) {
+    if (ec) return;
+    uint64_t v = s->log.version();
+    if (v != s->seen) {
+      s->seen = v;
+      if (s->attempt()) return;
+    }
+    schedule(s);
+  });
+}
+
+}  // namespace
+
+void poll_log(asio::io_context& io, const log::Log& log, std::chrono::milliseconds timeout,
+              std::function<bool()> attempt, std::function<void()> expired) {
+  auto s = std::make_shared<PollState>(io, log);
+  s->deadline = std::chrono::steady_clock::now() + timeout;
+  s->attempt = std::move(attempt);
+  s->expired = std::move(expired);
+  asio::post(s->timer.get_executor(), [s] {
+    s->seen = s->log.version();  // read before the attempt: a later commit triggers a retry
+    if (!s->attempt()) schedule(s);
+  });
+}
+
+}  // namespace orderstream::http

@@ -1,0 +1,21 @@
+// Long-polls on the log without blocking an io thread: Log::wait_for_change blocks, so instead a
+// timer on the io_context re-checks Log::version() every few milliseconds and retries only when
+// something was committed. Thread-safe; the attempts run on one strand, never concurrently.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <functional>
+
+#include "log/log.h"
+
+namespace orderstream::http {
+
+// Calls attempt() at once and then after each commit to the log until it returns true or
+// `timeout` passes, then calls expired() (on the same strand). REQUIRES: log outlives the wait
+// (the server stops its io_context before the log closes).
+void poll_log(boost::asio::io_context& io, const log::Log& log, std::chrono::milliseconds timeout,
+              std::function<bool()> attempt, std::function<void()> expired);
+
+}  // namespace orderstream::http

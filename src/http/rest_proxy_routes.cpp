@@ -1,0 +1,364 @@
+// Confluent REST Proxy v2 shapes (embedded JSON format) over the log, for clients in any language:
+//   POST   /topics/{topic}                               produce; answered once durable
+//   POST   /consumers/{group}                            create a consumer instance
+//   DELETE /consumers/{group}/instances/{i}              delete it
+//   POST|GET|DELETE .../instances/{i}/subscription       subscribe, list, unsubscribe
+//   GET    .../instances/{i}/records?timeout=&max_bytes= fetch (long-poll up to timeout ms)
+//   POST|GET .../instances/{i}/offsets                   commit (last consumed offsets, or all
+//                                                        fetched when the body is empty), committed
+// Errors are {"error_code":..,"message":..}: 40401 unknown topic, 40402 unknown partition, 40403
+// unknown instance, 40902 instance exists, 400 malformed JSON, 422 a body of the wrong shape.
+// Key and value encoding: http/proxy_records.h.
+#include <simdjson.h>
+
+#include <atomic>
+#include <charconv>
+
+#include "http/api.h"
+#include "http/consumer_instances.h"
+#include "http/log_poll.h"
+#include "http/proxy_records.h"
+
+namespace orderstream::http {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr int kDefaultFetchTimeoutMs = 1000;  // the proxy's consumer.request.timeout.ms
+constexpr size_t kDefaultMaxBytes = 1 << 20;
+constexpr std::chrono::minutes kInstanceIdleTimeout{5};  // consumer.instance.timeout.ms
+constexpr size_t kMaxRecordsPerProduce = 10000;
+
+struct ProxyContext {
+  std::shared_ptr<ApiContext> api;
+  ConsumerInstances instances{kInstanceIdleTimeout};
+};
+using Ctx = std::shared_ptr<ProxyContext>;
+
+Response unprocessable(std::string_view message) {
+  return proxy_error(bhttp::status::unprocessable_entity, 422, message);
+}
+
+// Parses a JSON object body into *obj. On error returns the response to send.
+std::optional<Response> parse_object(simdjson::dom::parser& parser, const std::string& body,
+                                     simdjson::dom::object* obj) {
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(body).get(doc); err != simdjson::SUCCESS)
+    return proxy_error(bhttp::status::bad_request, 400,
+                       std::string("malformed JSON: ") + simdjson::error_message(err));
+  if (doc.get_object().get(*obj) != simdjson::SUCCESS)
+    return unprocessable("the body must be a JSON object");
+  return std::nullopt;
+}
+
+struct ProduceRecord {
+  std::optional<std::string> key;
+  std::optional<std::string> value;
+  std::optional<int32_t> partition;
+};
+
+struct ProduceResult {
+  std::vector<std::pair<int32_t, int64_t>> offsets;  // (partition, offset) per record
+};
+
+void produce(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  const std::string topic = r.params.at("topic");
+  auto info = ctx->api->log->topic(topic);
+  if (!info.ok()) return res.send(proxy_error(bhttp::status::not_found, 40401, "topic '" + topic + "' not found"));
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (auto bad = parse_object(parser, r.req.body(), &obj)) return res.send(std::move(*bad));
+  simdjson::dom::array arr;
+  if (obj["records"].get_array().get(arr) != simdjson::SUCCESS)
+    return res.send(unprocessable("field 'records' must be an array of {\"key\",\"value\",\"partition\"}"));
+  if (arr.size() == 0 || arr.size() > kMaxRecordsPerProduce)
+    return res.send(unprocessable("'records' must hold 1.." + std::to_string(kMaxRecordsPerProduce) + " records"));
+  auto records = std::make_shared<std::vector<ProduceRecord>>();
+  size_t i = 0;
+  for (simdjson::dom::element e : arr) {
+    std::string where = "records[" + std::to_string(i++) + "]";
+    simdjson::dom::object rec;
+    if (e.get_object().get(rec) != simdjson::SUCCESS) return res.send(unprocessable(where + " must be an object"));
+    ProduceRecord pr;
+    simdjson::dom::element key, value, partition;
+    if (rec["key"].get(key) == simdjson::SUCCESS) pr.key = key_bytes(key);
+    if (rec["value"].get(value) == simdjson::SUCCESS) pr.value = value_bytes(value);
+    if (rec["partition"].get(partition) == simdjson::SUCCESS && !partition.is_null()) {
+      int64_t p = -1;
+      if (partition.get_int64().get(p) != simdjson::SUCCESS)
+        return res.send(unprocessable(where + ".partition must be an integer"));
+      if (p < 0 || p >= info->partitions)
+        return res.send(proxy_error(bhttp::status::not_found, 40402,
+                                    where + ": partition " + std::to_string(p) + " of topic '" + topic +
+                                        "' not found (it has " + std::to_string(info->partitions) + ")"));
+      pr.partition = static_cast<int32_t>(p);
+    }
+    records->push_back(std::move(pr));
+  }
+  auto result = std::make_shared<ProduceResult>();
+  auto write = [topic, records, result](log::WriteTxn& txn) -> Status {
+    result->offsets.clear();  // the writer may run this more than once
+    for (const ProduceRecord& pr : *records) {
+      PartitionId p(pr.partition.value_or(0));
+      if (!pr.partition) {
+        auto chosen = txn.partition_for(topic, pr.key ? std::optional<std::string_view>(*pr.key) : std::nullopt);
+        if (!chosen.ok()) return chosen.status();
+        p = *chosen;
+      }
+      log::RecordData data;
+      if (pr.key) data.key = *pr.key;
+      if (pr.value) data.value = *pr.value;
+      auto off = txn.append({topic, p}, data);
+      if (!off.ok()) return off.status();
+      result->offsets.emplace_back(p.v, off->v);
+    }
+    return Status();
+  };
+  auto done = [res, result](const Status& st) {
+    if (!st.is_ok()) return res.send(proxy_status_error(st));
+    std::string body = "{\"offsets\":[";
+    for (size_t k = 0; k < result->offsets.size(); ++k)
+      body += std::string(k ? "," : "") + "{\"partition\":" + std::to_string(result->offsets[k].first) +
+              ",\"offset\":" + std::to_string(result->offsets[k].second) + ",\"error_code\":null,\"error\":null}";
+    res.send(proxy_json(bhttp::status::ok, body + "],\"key_schema_id\":null,\"value_schema_id\":null}"));
+  };
+  Status st = ctx->api->orders->writer().submit(write, done);
+  if (!st.is_ok()) res.send(proxy_status_error(st));
+}
+
+void create_instance(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  static std::atomic<uint64_t> next_id{1};
+  const std::string group = r.params.at("group");
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  std::string body = r.req.body().empty() ? "{}" : r.req.body();
+  if (auto bad = parse_object(parser, body, &obj)) return res.send(std::move(*bad));
+  auto str = [&](const char* field, std::string def) -> std::optional<std::string> {
+    simdjson::dom::element e;
+    if (obj[field].get(e) != simdjson::SUCCESS || e.is_null()) return def;
+    std::string_view s;
+    if (e.get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+    return std::string(s);
+  };
+  auto name = str("name", "rest-consumer-" + std::to_string(next_id.fetch_add(1)));
+  auto format = str("format", "json");
+  auto reset = str("auto.offset.reset", "latest");
+  auto commit = str("auto.commit.enable", "false");
+  if (!name || !format || !reset || !commit)
+    return res.send(unprocessable("name, format, auto.offset.reset and auto.commit.enable must be strings"));
+  if (name->empty() || name->size() > 200) return res.send(unprocessable("name must have 1..200 characters"));
+  if (*format != "json")
+    return res.send(unprocessable("format '" + *format + "' is not supported (only \"json\")"));
+  if (*reset != "earliest" && *reset != "latest")
+    return res.send(unprocessable("auto.offset.reset must be \"earliest\" or \"latest\""));
+  if (*commit != "true" && *commit != "false")
+    return res.send(unprocessable("auto.commit.enable must be \"true\" or \"false\""));
+  auto inst = ctx->instances.create(group, *name, *reset == "earliest", *commit == "true");
+  if (!inst.ok()) return res.send(proxy_error(bhttp::status::conflict, 40902, inst.status().message()));
+  std::string host(r.req[bhttp::field::host]);
+  std::string base = "http://" + (host.empty() ? std::string("localhost") : host) + "/consumers/" +
+                     url_encode_segment(group) + "/instances/" + url_encode_segment(*name);
+  res.send(proxy_json(bhttp::status::ok,
+                      "{\"instance_id\":" + json_quote(*name) + ",\"base_uri\":" + json_quote(base) + "}"));
+}
+
+// The instance named by the path, or nullptr after answering 404.
+std::shared_ptr<ConsumerInstance> instance_or_404(const Ctx& ctx, const RouteRequest& r, const Responder& res) {
+  auto inst = ctx->instances.find(r.params.at("group"), r.params.at("instance"));
+  if (!inst)
+    res.send(proxy_error(bhttp::status::not_found, 40403,
+                         "consumer instance '" + r.params.at("instance") + "' not found in group '" +
+                             r.params.at("group") + "' (it may have expired)"));
+  return inst;
+}
+
+void delete_instance(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  if (!ctx->instances.remove(r.params.at("group"), r.params.at("instance")))
+    return res.send(proxy_error(bhttp::status::not_found, 40403, "consumer instance '" + r.params.at("instance") + "' not found"));
+  res.send(proxy_json(bhttp::status::no_content, ""));
+}
+
+void subscribe(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  auto inst = instance_or_404(ctx, r, res);
+  if (!inst) return;
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (auto bad = parse_object(parser, r.req.body(), &obj)) return res.send(std::move(*bad));
+  simdjson::dom::array arr;
+  if (obj["topics"].get_array().get(arr) != simdjson::SUCCESS || arr.size() == 0)
+    return res.send(unprocessable("field 'topics' must be a non-empty array of topic names"));
+  std::vector<std::string> topics;
+  for (simdjson::dom::element e : arr) {
+    std::string_view t;
+    if (e.get_string().get(t) != simdjson::SUCCESS) return res.send(unprocessable("topic names must be strings"));
+    topics.emplace_back(t);
+  }
+  Status st = inst->subscribe(*ctx->api->log, topics);
+  if (st.code() == StatusCode::kNotFound) return res.send(proxy_error(bhttp::status::not_found, 40401, st.message()));
+  if (!st.is_ok()) return res.send(proxy_status_error(st));
+  res.send(proxy_json(bhttp::status::no_content, ""));
+}
+
+void get_subscription(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  auto inst = instance_or_404(ctx, r, res);
+  if (!inst) return;
+  std::string body = "{\"topics\":[";
+  auto topics = inst->topics();
+  for (size_t i = 0; i < topics.size(); ++i) body += (i ? "," : "") + json_quote(topics[i]);
+  res.send(proxy_json(bhttp::status::ok, body + "]}"));
+}
+
+void unsubscribe(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  auto inst = instance_or_404(ctx, r, res);
+  if (!inst) return;
+  inst->unsubscribe();
+  res.send(proxy_json(bhttp::status::no_content, ""));
+}
+
+void commit(const Ctx& ctx, const std::string& group, std::map<TpKey, int64_t> offsets,
+            std::function<void(const Status&)> done) {
+  commit_group_offsets(ctx->api->orders->writer(), group, std::move(offsets), std::move(done));
+}
+
+Result<size_t> parse_size(const RouteRequest& r, const char* name, size_t def) {
+  auto it = r.query.find(name);
+  if (it == r.query.end()) return def;
+  size_t v = 0;
+  const std::string& s = it->second;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v == 0)
+    return invalid_argument(std::string(name) + " must be a positive integer");
+  return v;
+}
+
+void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  auto inst = instance_or_404(ctx, r, res);
+  if (!inst) return;
+  if (r.query.find("timeout") == r.query.end()) r.query["timeout"] = std::to_string(kDefaultFetchTimeoutMs);
+  auto timeout = parse_timeout(r, *ctx->api);
+  if (!timeout.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, timeout.status().message()));
+  auto max_bytes = parse_size(r, "max_bytes", kDefaultMaxBytes);
+  if (!max_bytes.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, max_bytes.status().message()));
+  const log::Log* log = ctx->api->log;
+  auto answer = [ctx, inst, res](Fetched f) {
+    Response rsp = proxy_json(bhttp::status::ok, std::move(f.json), kKafkaJsonV2);
+    if (!inst->auto_commit() || f.count == 0) return res.send(std::move(rsp));
+    commit(ctx, inst->group(), inst->consumed(), [res, rsp = std::move(rsp)](const Status& st) mutable {
+      res.send(st.is_ok() ? std::move(rsp) : proxy_status_error(st));
+    });
+  };
+  // Fetches; true when the request is answered (records, or an error).
+  auto attempt = [inst, res, log, answer, max = *max_bytes]() -> bool {
+    auto f = inst->fetch(*log, max);
+    if (!f.ok()) {
+      res.send(proxy_status_error(f.status()));
+      return true;
+    }
+    if (f->count == 0) return false;
+    answer(std::move(*f));
+    return true;
+  };
+  poll_log(*ctx->api->io, *log, std::chrono::milliseconds(*timeout), attempt,
+           [res] { res.send(proxy_json(bhttp::status::ok, "[]", kKafkaJsonV2)); });
+}
+
+// Reads {"offsets":[{"topic","partition","offset"}]} (offset = the last record processed).
+std::optional<Response> parse_commit(const std::string& body, std::map<TpKey, int64_t>* out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (auto bad = parse_object(parser, body, &obj)) return bad;
+  simdjson::dom::array arr;
+  if (obj["offsets"].get_array().get(arr) != simdjson::SUCCESS)
+    return unprocessable("field 'offsets' must be an array of {\"topic\",\"partition\",\"offset\"}");
+  for (simdjson::dom::element e : arr) {
+    std::string_view topic;
+    int64_t partition = -1, offset = -1;
+    if (e["topic"].get_string().get(topic) != simdjson::SUCCESS ||
+        e["partition"].get_int64().get(partition) != simdjson::SUCCESS ||
+        e["offset"].get_int64().get(offset) != simdjson::SUCCESS || partition < 0 ||
+        partition > INT32_MAX || offset < 0 || offset == INT64_MAX)
+      return unprocessable("each offset needs a string 'topic' and non-negative integers 'partition' and 'offset'");
+    (*out)[{std::string(topic), static_cast<int32_t>(partition)}] = offset + 1;  // Kafka commits the next offset
+  }
+  return std::nullopt;
+}
+
+void commit_offsets(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  auto inst = instance_or_404(ctx, r, res);
+  if (!inst) return;
+  std::map<TpKey, int64_t> offsets;
+  if (r.req.body().empty()) {
+    offsets = inst->consumed();
+  } else if (auto bad = parse_commit(r.req.body(), &offsets)) {
+    return res.send(std::move(*bad));
+  }
+  for (const auto& [tp, next] : offsets) {
+    auto info = ctx->api->log->topic(tp.first);
+    if (!info.ok()) return res.send(proxy_error(bhttp::status::not_found, 40401, "topic '" + tp.first + "' not found"));
+    if (tp.second >= info->partitions)
+      return res.send(proxy_error(bhttp::status::not_found, 40402, "partition " + std::to_string(tp.second) + " of topic '" + tp.first + "' not found"));
+  }
+  commit(ctx, inst->group(), std::move(offsets), [res](const Status& st) {
+    res.send(st.is_ok() ? proxy_json(bhttp::status::no_content, "") : proxy_status_error(st));
+  });
+}
+
+void get_offsets(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  auto inst = instance_or_404(ctx, r, res);
+  if (!inst) return;
+  std::vector<TpKey> parts;
+  if (r.req.body().empty()) {
+    parts = inst->partitions();
+  } else {
+    simdjson::dom::parser parser;
+    simdjson::dom::object obj;
+    if (auto bad = parse_object(parser, r.req.body(), &obj)) return res.send(std::move(*bad));
+    simdjson::dom::array arr;
+    if (obj["partitions"].get_array().get(arr) != simdjson::SUCCESS)
+      return res.send(unprocessable("field 'partitions' must be an array of {\"topic\",\"partition\"}"));
+    for (simdjson::dom::element e : arr) {
+      std::string_view topic;
+      int64_t partition = -1;
+      if (e["topic"].get_string().get(topic) != simdjson::SUCCESS ||
+          e["partition"].get_int64().get(partition) != simdjson::SUCCESS || partition < 0 || partition > INT32_MAX)
+        return res.send(unprocessable("each partition needs a string 'topic' and an integer 'partition'"));
+      parts.emplace_back(std::string(topic), static_cast<int32_t>(partition));
+    }
+  }
+  auto view = ctx->api->log->read_view();
+  if (!view.ok()) return res.send(proxy_status_error(view.status()));
+  std::string body = "{\"offsets\":[";
+  bool first = true;
+  for (const auto& [topic, partition] : parts) {
+    auto c = view->committed(inst->group(), {topic, PartitionId(partition)});
+    if (!c.ok()) return res.send(proxy_status_error(c.status()));
+    if (!*c) continue;  // never committed: Kafka lists no offset
+    body += std::string(first ? "" : ",") + "{\"topic\":" + json_quote(topic) + ",\"partition\":" +
+            std::to_string(partition) + ",\"offset\":" + std::to_string((*c)->v) + ",\"metadata\":\"\"}";
+    first = false;
+  }
+  res.send(proxy_json(bhttp::status::ok, body + "]}"));
+}
+
+}  // namespace
+
+void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& api) {
+  auto ctx = std::make_shared<ProxyContext>();
+  ctx->api = api;
+  auto bind = [ctx](void (*fn)(const Ctx&, RouteRequest&&, Responder)) {
+    return [ctx, fn](RouteRequest&& r, Responder res) { fn(ctx, std::move(r), std::move(res)); };
+  };
+  const std::string inst = "/consumers/{group}/instances/{instance}";
+  router.add(bhttp::verb::post, "/topics/{topic}", bind(produce));
+  router.add(bhttp::verb::post, "/consumers/{group}", bind(create_instance));
+  router.add(bhttp::verb::delete_, inst, bind(delete_instance));
+  router.add(bhttp::verb::post, inst + "/subscription", bind(subscribe));
+  router.add(bhttp::verb::get, inst + "/subscription", bind(get_subscription));
+  router.add(bhttp::verb::delete_, inst + "/subscription", bind(unsubscribe));
+  router.add(bhttp::verb::get, inst + "/records", bind(get_records));
+  router.add(bhttp::verb::post, inst + "/offsets", bind(commit_offsets));
+  router.add(bhttp::verb::get, inst + "/offsets", bind(get_offsets));
+}
+
+}  // namespace orderstream::http

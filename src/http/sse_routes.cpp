@@ -1,0 +1,167 @@
+// GET /v1/topics/{topic}/stream?offset=earliest|latest|N&group=G&timeout=MS: a topic as
+// Server-Sent Events (text/event-stream) for the simplest clients (EventSource, curl -N).
+//
+// Each record is one event: `id: <cursor>`, `event: record`, `data: <record_json>`. The cursor is
+// `<partition>-<offset>` of the last record delivered from each partition, comma-separated
+// (`0-41` on a one-partition topic), so `Last-Event-ID` resumes every partition exactly.
+//
+// The server's sessions write whole responses, so one response is one batch: it is answered as
+// soon as records exist (or after ?timeout= ms with a `: heartbeat` comment and the unchanged
+// cursor as an id-only event), and says `retry: 100`, so EventSource reconnects at once with
+// Last-Event-ID and follows the topic live. Start positions, per partition: the Last-Event-ID
+// header (or ?lastEventId=), else the group's committed offset when group= is given, else
+// ?offset= (default latest). With group=, each batch's positions are committed (once durable)
+// before it is sent: at-most-once per batch, the same offsets `orderstream groups describe` shows.
+#include <algorithm>
+#include <charconv>
+
+#include "http/api.h"
+#include "http/consumer_instances.h"
+#include "http/log_poll.h"
+#include "http/proxy_records.h"
+
+namespace orderstream::http {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr size_t kMaxBatchBytes = 1 << 20;
+
+Result<int64_t> parse_i64(std::string_view s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return invalid_argument("not an integer");
+  return v;
+}
+
+// "p-o,p-o" -> {p: o + 1} (next offsets).
+Result<std::map<int32_t, int64_t>> parse_cursor(std::string_view s, int32_t partitions) {
+  std::map<int32_t, int64_t> out;
+  while (!s.empty()) {
+    size_t comma = s.find(',');
+    std::string_view item = s.substr(0, comma);
+    s = comma == std::string_view::npos ? std::string_view() : s.substr(comma + 1);
+    size_t dash = item.find('-', 1);
+    auto p = parse_i64(item.substr(0, dash));
+    auto o = dash == std::string_view::npos ? p : parse_i64(item.substr(dash + 1));
+    if (dash == std::string_view::npos || !p.ok() || !o.ok() || *p < 0 || *p >= partitions || *o < -1 ||
+        *o == INT64_MAX)
+      return invalid_argument("Last-Event-ID must be <partition>-<offset>[,...] as sent in the event ids");
+    out[static_cast<int32_t>(*p)] = *o + 1;
+  }
+  return out;
+}
+
+std::string cursor(const std::map<TpKey, int64_t>& positions) {
+  std::string out;
+  for (const auto& [tp, next] : positions)
+    out += (out.empty() ? "" : ",") + std::to_string(tp.second) + "-" + std::to_string(next - 1);
+  return out;
+}
+
+// Start positions of every partition of `topic` (see the file comment).
+Result<std::map<TpKey, int64_t>> start_positions(const log::Log& log, const log::TopicInfo& info,
+                                                 const RouteRequest& r, const std::string& group) {
+  std::string last_id(r.req["Last-Event-ID"]);
+  if (last_id.empty() && r.query.count("lastEventId")) last_id = r.query.at("lastEventId");
+  OS_ASSIGN_OR_RETURN(auto resumed, parse_cursor(last_id, info.partitions));
+  std::string offset = r.query.count("offset") ? r.query.at("offset") : "latest";
+  std::optional<int64_t> fixed;
+  if (offset != "earliest" && offset != "latest") {
+    auto n = parse_i64(offset);
+    if (!n.ok() || *n < 0) return invalid_argument("offset must be earliest, latest or a non-negative integer");
+    fixed = *n;
+  }
+  OS_ASSIGN_OR_RETURN(log::ReadView view, log.read_view());
+  std::map<TpKey, int64_t> out;
+  for (int32_t p = 0; p < info.partitions; ++p) {
+    log::TopicPartition tp{info.name, PartitionId(p)};
+    if (auto it = resumed.find(p); it != resumed.end()) {
+      out[{info.name, p}] = it->second;
+      continue;
+    }
+    if (!group.empty()) {
+      OS_ASSIGN_OR_RETURN(std::optional<Offset> c, view.committed(group, tp));
+      if (c) {
+        out[{info.name, p}] = c->v;
+        continue;
+      }
+    }
+    OS_ASSIGN_OR_RETURN(log::PartitionInfo pi, view.partition_info(tp));
+    out[{info.name, p}] = fixed ? std::clamp(*fixed, pi.start.v, pi.end.v)
+                                : offset == "earliest" ? pi.start.v : pi.end.v;
+  }
+  return out;
+}
+
+struct Stream {
+  std::string group;
+  std::map<TpKey, int64_t> positions;
+  size_t rotate = 0;
+};
+
+Response sse_response(std::string body) {
+  Response rsp = make_response(bhttp::status::ok, "retry: 100\n\n" + body, "text/event-stream");
+  rsp.set(bhttp::field::cache_control, "no-cache");
+  return rsp;
+}
+
+void stream_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+  const std::string topic = r.params.at("topic");
+  auto info = ctx->log->topic(topic);
+  if (!info.ok()) return res.send(proxy_error(bhttp::status::not_found, 40401, "topic '" + topic + "' not found"));
+  auto timeout = parse_timeout(r, *ctx);
+  if (!timeout.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, timeout.status().message()));
+  auto s = std::make_shared<Stream>();
+  s->group = r.query.count("group") ? r.query.at("group") : "";
+  auto start = start_positions(*ctx->log, *info, r, s->group);
+  if (!start.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, start.status().message()));
+  s->positions = std::move(*start);
+  const log::Log* log = ctx->log;
+  auto send_batch = [ctx, s, res](std::string body) {
+    if (s->group.empty()) return res.send(sse_response(std::move(body)));
+    commit_group_offsets(ctx->orders->writer(), s->group, s->positions,
+                         [res, body = std::move(body)](const Status& st) {
+                           res.send(st.is_ok() ? sse_response(body) : proxy_status_error(st));
+                         });
+  };
+  auto attempt = [s, log, res, send_batch]() -> bool {
+    auto view = log->read_view();
+    if (!view.ok()) {
+      res.send(proxy_status_error(view.status()));
+      return true;
+    }
+    std::string body;
+    size_t count = 0;
+    Status st = scan_positions(*view, &s->positions, s->rotate++, [&](const TpKey& tp, const log::RecordView& rec) {
+      if (count > 0 && body.size() > kMaxBatchBytes) return false;
+      std::string json = record_json(tp.first, tp.second, rec);
+      // The id must name this record's position, so move it before writing the cursor.
+      s->positions[tp] = rec.offset.v + 1;
+      body += "id: " + cursor(s->positions) + "\nevent: record\ndata: " + json + "\n\n";
+      ++count;
+      return true;
+    });
+    if (!st.is_ok()) {
+      res.send(proxy_status_error(st));
+      return true;
+    }
+    if (count == 0) return false;
+    send_batch(std::move(body));
+    return true;
+  };
+  poll_log(*ctx->io, *log, std::chrono::milliseconds(*timeout), attempt, [s, send_batch] {
+    send_batch(": heartbeat\nid: " + cursor(s->positions) + "\n\n");
+  });
+}
+
+}  // namespace
+
+void add_sse_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
+  router.add(bhttp::verb::get, "/v1/topics/{topic}/stream", [ctx](RouteRequest&& r, Responder res) {
+    stream_topic(ctx, std::move(r), std::move(res));
+  });
+}
+
+}  // namespace orderstream::http

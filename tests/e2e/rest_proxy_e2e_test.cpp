@@ -1,0 +1,197 @@
+// The REST Proxy API (Confluent v2 shapes) against the real binary: produce, consume with a
+// group, commit, resume from a new instance, long-poll wake-up, and JSON errors.
+#include <doctest/doctest.h>
+#include <simdjson.h>
+
+#include <future>
+#include <set>
+
+#include "e2e/proxy_support.h"
+#include "support/wait.h"
+
+namespace orderstream::test {
+
+namespace {
+
+constexpr const char* kTopic = "test-events";
+
+void start_topic(ServerFixture& s, int partitions) { start_with_topic(s, kTopic, partitions); }
+
+HttpResult send(ServerFixture& s, bhttp::verb v, const std::string& target, const std::string& body = "") {
+  return proxy_request(s, v, target, body);
+}
+
+// The records of a fetch, as (partition, offset, key, value JSON).
+struct Got {
+  int64_t partition, offset;
+  std::string key, value;
+};
+std::vector<Got> parse_records(const std::string& body) {
+  simdjson::dom::parser p;
+  simdjson::dom::array arr;
+  REQUIRE_MESSAGE(p.parse(body).get_array().get(arr) == simdjson::SUCCESS, body);
+  std::vector<Got> out;
+  for (simdjson::dom::element e : arr) {
+    Got g;
+    CHECK(std::string(e["topic"].get_string().value()) == kTopic);
+    g.partition = e["partition"].get_int64().value();
+    g.offset = e["offset"].get_int64().value();
+    g.key = e["key"].is_null() ? "<null>" : std::string(e["key"].get_string().value());
+    g.value = simdjson::minify(e["value"].value());
+    out.push_back(g);
+  }
+  return out;
+}
+
+std::string instance_uri(const std::string& group, const std::string& name) {
+  return "/consumers/" + group + "/instances/" + name;
+}
+
+void create_subscribed(ServerFixture& s, const std::string& group, const std::string& name) {
+  auto c = send(s, bhttp::verb::post, "/consumers/" + group,
+                "{\"name\":\"" + name + "\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}");
+  REQUIRE_MESSAGE(c.status == 200, c.body);
+  CHECK(c.body.find("\"instance_id\":\"" + name + "\"") != std::string::npos);
+  CHECK(c.body.find("\"base_uri\":\"http://") != std::string::npos);
+  auto sub = send(s, bhttp::verb::post, instance_uri(group, name) + "/subscription",
+                  std::string("{\"topics\":[\"") + kTopic + "\"]}");
+  REQUIRE_MESSAGE(sub.status == 204, sub.body);
+}
+
+// Fetches until `n` records arrived (each fetch long-polls up to 2 s).
+std::vector<Got> fetch_n(ServerFixture& s, const std::string& uri, size_t n) {
+  std::vector<Got> all;
+  bool ok = wait_until([&] {
+    auto r = send(s, bhttp::verb::get, uri + "/records?timeout=2000");
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    CHECK(r.header("content-type") == kKafkaJson);
+    for (auto& g : parse_records(r.body)) all.push_back(g);
+    return all.size() >= n;
+  }, std::chrono::seconds(30));
+  REQUIRE_MESSAGE(ok, "got " << all.size() << " of " << n << " records");
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("rest proxy: produce, consume with a group, commit, and a new instance resumes after the commit") {
+  ServerFixture s;
+  start_topic(s, 2);
+  std::string body = "{\"records\":[";
+  for (int i = 0; i < 10; ++i)
+    body += std::string(i ? "," : "") + "{\"key\":\"k" + std::to_string(i) + "\",\"value\":{\"n\":" + std::to_string(i) + "}}";
+  auto p = send(s, bhttp::verb::post, std::string("/topics/") + kTopic, body + "]}");
+  REQUIRE_MESSAGE(p.status == 200, p.body);
+  CHECK(p.body.find("\"key_schema_id\":null,\"value_schema_id\":null") != std::string::npos);
+  // An explicit partition, a number key (stored as its JSON text) and a string value.
+  auto p2 = send(s, bhttp::verb::post, std::string("/topics/") + kTopic,
+                 "{\"records\":[{\"key\":7,\"value\":\"hi\",\"partition\":1}]}");
+  REQUIRE_MESSAGE(p2.status == 200, p2.body);
+  CHECK(p2.body.find("{\"partition\":1,\"offset\":") != std::string::npos);
+
+  create_subscribed(s, "g1", "a");
+  auto got = fetch_n(s, instance_uri("g1", "a"), 11);
+  CHECK(got.size() == 11);
+  std::set<std::string> keys;
+  for (const Got& g : got) {
+    keys.insert(g.key);
+    if (g.key == "k3") CHECK(g.value == "{\"n\":3}");
+    if (g.key == "7") CHECK(g.value == "\"hi\"");
+  }
+  CHECK(keys.size() == 11);
+
+  // Commit only the first record of each partition, explicitly.
+  std::map<int64_t, int64_t> first;
+  for (const Got& g : got) first.try_emplace(g.partition, g.offset);
+  std::string commit = "{\"offsets\":[";
+  for (auto [part, off] : first)
+    commit += std::string(commit.back() == '[' ? "" : ",") + "{\"topic\":\"" + kTopic + "\",\"partition\":" +
+              std::to_string(part) + ",\"offset\":" + std::to_string(off) + "}";
+  auto c = send(s, bhttp::verb::post, instance_uri("g1", "a") + "/offsets", commit + "]}");
+  REQUIRE_MESSAGE(c.status == 204, c.body);
+  auto committed = send(s, bhttp::verb::get, instance_uri("g1", "a") + "/offsets");
+  REQUIRE(committed.status == 200);
+  for (auto [part, off] : first)
+    CHECK(committed.body.find("\"partition\":" + std::to_string(part) + ",\"offset\":" + std::to_string(off + 1)) !=
+          std::string::npos);
+  REQUIRE(send(s, bhttp::verb::delete_, instance_uri("g1", "a")).status == 204);
+
+  // A new instance of the group starts after the committed offsets: everything but the firsts.
+  create_subscribed(s, "g1", "b");
+  auto rest = fetch_n(s, instance_uri("g1", "b"), 11 - first.size());
+  CHECK(rest.size() == 11 - first.size());
+  for (const Got& g : rest) CHECK(g.offset > first[g.partition]);
+  // An empty commit commits everything fetched; a third instance then gets nothing.
+  REQUIRE(send(s, bhttp::verb::post, instance_uri("g1", "b") + "/offsets").status == 204);
+  create_subscribed(s, "g1", "c");
+  auto none = send(s, bhttp::verb::get, instance_uri("g1", "c") + "/records?timeout=0");
+  REQUIRE(none.status == 200);
+  CHECK(none.body == "[]");
+  // The commits are the log's consumer-group offsets: the CLI sees them too (after stop).
+  CHECK(s.stop() == 0);
+  ChildProcess describe({OS_BINARY, "--data-dir", s.data_dir(), "groups", "describe", "g1"}, s.dir.str());
+  REQUIRE(describe.wait_exit(std::chrono::seconds(30)) == std::optional<int>(0));
+  CHECK(describe.stdout_text().find(kTopic) != std::string::npos);
+}
+
+TEST_CASE("rest proxy: a long-poll returns as soon as records arrive") {
+  ServerFixture s;
+  start_topic(s, 1);
+  create_subscribed(s, "g", "w");
+  auto poll = std::async(std::launch::async, [&] {
+    return send(s, bhttp::verb::get, instance_uri("g", "w") + "/records?timeout=60000");
+  });
+  // Produce while the poll is parked (re-producing until it returns, so the test does not depend
+  // on the poll having been parked first).
+  bool returned = wait_until([&] {
+    REQUIRE(send(s, bhttp::verb::post, std::string("/topics/") + kTopic, "{\"records\":[{\"value\":1}]}").status == 200);
+    return poll.wait_for(std::chrono::milliseconds(200)) == std::future_status::ready;
+  }, std::chrono::seconds(30));
+  REQUIRE_MESSAGE(returned, "the long-poll did not return after a produce");
+  auto r = poll.get();
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK_FALSE(parse_records(r.body).empty());
+}
+
+TEST_CASE("rest proxy: errors are JSON with Kafka error codes") {
+  ServerFixture s;
+  start_topic(s, 1);
+  auto has_code = [](const HttpResult& r, int code) {
+    return r.body.find("\"error_code\":" + std::to_string(code)) != std::string::npos &&
+           r.body.find("\"message\":") != std::string::npos;
+  };
+  auto unknown = send(s, bhttp::verb::post, "/topics/no-such-topic", "{\"records\":[{\"value\":1}]}");
+  CHECK(unknown.status == 404);
+  CHECK(has_code(unknown, 40401));
+  auto bad_json = send(s, bhttp::verb::post, std::string("/topics/") + kTopic, "{\"records\":[");
+  CHECK(bad_json.status == 400);
+  CHECK(has_code(bad_json, 400));
+  auto wrong_shape = send(s, bhttp::verb::post, std::string("/topics/") + kTopic, "{\"records\":{}}");
+  CHECK(wrong_shape.status == 422);
+  CHECK(has_code(wrong_shape, 422));
+  auto bad_partition = send(s, bhttp::verb::post, std::string("/topics/") + kTopic,
+                            "{\"records\":[{\"value\":1,\"partition\":9}]}");
+  CHECK(bad_partition.status == 404);
+  CHECK(has_code(bad_partition, 40402));
+  auto no_instance = send(s, bhttp::verb::get, instance_uri("g", "nobody") + "/records");
+  CHECK(no_instance.status == 404);
+  CHECK(has_code(no_instance, 40403));
+  CHECK(send(s, bhttp::verb::delete_, instance_uri("g", "nobody")).status == 404);
+  auto bad_format = send(s, bhttp::verb::post, "/consumers/g", "{\"name\":\"x\",\"format\":\"avro\"}");
+  CHECK(bad_format.status == 422);
+  create_subscribed(s, "g", "dup");
+  auto dup = send(s, bhttp::verb::post, "/consumers/g", "{\"name\":\"dup\"}");
+  CHECK(dup.status == 409);
+  CHECK(has_code(dup, 40902));
+  auto sub_unknown = send(s, bhttp::verb::post, instance_uri("g", "dup") + "/subscription", "{\"topics\":[\"nope\"]}");
+  CHECK(sub_unknown.status == 404);
+  CHECK(has_code(sub_unknown, 40401));
+  auto bad_commit = send(s, bhttp::verb::post, instance_uri("g", "dup") + "/offsets", "{\"offsets\":[{\"topic\":1}]}");
+  CHECK(bad_commit.status == 422);
+  auto bad_timeout = send(s, bhttp::verb::get, instance_uri("g", "dup") + "/records?timeout=abc");
+  CHECK(bad_timeout.status == 400);
+  // The server is still fine.
+  CHECK(send(s, bhttp::verb::get, "/health").status == 200);
+}
+
+}  // namespace orderstream::test

@@ -1,0 +1,110 @@
+// GET /v1/topics/{topic}/stream (Server-Sent Events) against the real binary: records produced
+// after connecting arrive, Last-Event-ID resumes exactly after the last event, group= commits.
+#include <doctest/doctest.h>
+
+#include <future>
+
+#include "e2e/proxy_support.h"
+#include "support/wait.h"
+
+namespace orderstream::test {
+
+namespace {
+
+constexpr const char* kTopic = "sse-events";
+
+// The value of the last `id:` line of an event stream.
+std::string last_id(const std::string& body) {
+  size_t at = body.rfind("\nid: ");
+  if (at == std::string::npos) at = body.rfind("id: ");
+  else ++at;
+  REQUIRE_MESSAGE(at != std::string::npos, body);
+  size_t start = at + 4;
+  return body.substr(start, body.find('\n', start) - start);
+}
+
+size_t count(const std::string& body, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = body.find(what); at != std::string::npos; at = body.find(what, at + 1)) ++n;
+  return n;
+}
+
+// One stream request with a Last-Event-ID header, over a raw socket; the whole response.
+std::string get_with_last_event_id(ServerFixture& s, const std::string& target, const std::string& id) {
+  RawSocket sock(s.port);
+  REQUIRE(sock.connected());
+  REQUIRE(sock.write("GET " + target + " HTTP/1.1\r\nHost: x\r\nLast-Event-ID: " + id +
+                     "\r\nConnection: close\r\n\r\n"));
+  return sock.read(30000);
+}
+
+}  // namespace
+
+TEST_CASE("sse: a stream receives records produced after connecting and resumes with Last-Event-ID") {
+  ServerFixture s;
+  start_with_topic(s, kTopic, 1);
+  produce(s, kTopic, "{\"value\":{\"n\":-1}}");  // offset 0: before the stream's start
+  auto stream = std::async(std::launch::async, [&] {
+    return http_request(s.port, bhttp::verb::get, std::string("/v1/topics/") + kTopic + "/stream?offset=1&timeout=60000");
+  });
+  // Produce until the stream answers, so the test does not depend on when it connected.
+  int produced = 0;
+  bool answered = wait_until([&] {
+    produce(s, kTopic, "{\"key\":\"k\",\"value\":{\"n\":" + std::to_string(produced++) + "}}");
+    return stream.wait_for(std::chrono::milliseconds(200)) == std::future_status::ready;
+  }, std::chrono::seconds(30));
+  REQUIRE_MESSAGE(answered, "the stream did not answer after a produce");
+  HttpResult r = stream.get();
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  CHECK(r.header("content-type") == "text/event-stream");
+  CHECK(r.body.find("event: record\ndata: {\"topic\":\"sse-events\",\"key\":\"k\",\"value\":{\"n\":0}") !=
+        std::string::npos);
+  CHECK(r.body.find("{\"n\":-1}") == std::string::npos);
+  const std::string id = last_id(r.body);
+  CHECK(id.rfind("0-", 0) == 0);
+
+  // Resume: everything after the last event, once.
+  size_t delivered = count(r.body, "event: record");
+  produce(s, kTopic, "{\"value\":{\"n\":100}},{\"value\":{\"n\":101}}");
+  std::string resumed = get_with_last_event_id(s, std::string("/v1/topics/") + kTopic + "/stream?timeout=0", id);
+  CHECK(resumed.find("HTTP/1.1 200") == 0);
+  CHECK(count(resumed, "event: record") == static_cast<size_t>(produced) - delivered + 2);
+  CHECK(resumed.find("\"value\":{\"n\":0}") == std::string::npos);
+  CHECK(resumed.find("\"value\":{\"n\":101}") != std::string::npos);
+  // Nothing new after the last id: a heartbeat with the same cursor.
+  std::string idle = get_with_last_event_id(s, std::string("/v1/topics/") + kTopic + "/stream?timeout=0",
+                                            last_id(resumed));
+  CHECK(idle.find(": heartbeat") != std::string::npos);
+  CHECK(count(idle, "event: record") == 0);
+  CHECK(last_id(idle) == last_id(resumed));
+}
+
+TEST_CASE("sse: with group= the progress is committed and a new stream resumes after it") {
+  ServerFixture s;
+  start_with_topic(s, kTopic, 2);
+  produce(s, kTopic, "{\"key\":\"a\",\"value\":1},{\"key\":\"b\",\"value\":2},{\"key\":\"c\",\"value\":3}");
+  const std::string target = std::string("/v1/topics/") + kTopic + "/stream?group=sg&offset=earliest&timeout=0";
+  HttpResult first = s.get(target);
+  REQUIRE(first.status == 200);
+  CHECK(count(first.body, "event: record") == 3);
+  HttpResult second = s.get(target);
+  REQUIRE(second.status == 200);
+  CHECK(count(second.body, "event: record") == 0);
+  produce(s, kTopic, "{\"key\":\"d\",\"value\":4}");
+  HttpResult third = s.get(target);
+  CHECK(count(third.body, "event: record") == 1);
+  CHECK(third.body.find("\"key\":\"d\"") != std::string::npos);
+}
+
+TEST_CASE("sse: errors are JSON") {
+  ServerFixture s;
+  start_with_topic(s, kTopic, 1);
+  HttpResult unknown = s.get("/v1/topics/nope/stream");
+  CHECK(unknown.status == 404);
+  CHECK(unknown.body.find("\"error_code\":40401") != std::string::npos);
+  CHECK(s.get(std::string("/v1/topics/") + kTopic + "/stream?offset=soon").status == 400);
+  CHECK(s.get(std::string("/v1/topics/") + kTopic + "/stream?lastEventId=7-1").status == 400);
+  CHECK(s.get(std::string("/v1/topics/") + kTopic + "/stream?timeout=-5").status == 400);
+}
+
+}  // namespace orderstream::test
