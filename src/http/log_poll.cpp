@@ -12,7 +12,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Short enough to feel live, long enough that a thousand parked polls cost little CPU.
+// Short enough to feel live. Each parked poll costs one timer wake-up (an atomic load) per
+// period; many thousands of parked polls would want one shared waiter thread instead.
 constexpr std::chrono::milliseconds kRecheck{10};
 
 struct PollState {
