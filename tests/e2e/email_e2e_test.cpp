@@ -6,25 +6,13 @@
 #include <map>
 #include <set>
 
+#include "e2e/cli_run.h"
 #include "e2e/server_fixture.h"
 #include "support/wait.h"
 
 using namespace orderstream::test;
 
 namespace {
-
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run_cli(ServerFixture& s, std::vector<std::string> args) {
-  args.insert(args.begin(), OS_BINARY);
-  ChildProcess p(args, s.dir.str());
-  auto code = p.wait_exit(std::chrono::seconds(120));
-  REQUIRE(code.has_value());
-  return {*code, p.stdout_text(), p.stderr_text()};
-}
 
 // Order ids of the emails of `customer` (CHECKs each email's fields).
 std::vector<std::string> emails_of(ServerFixture& s, int customer) {
@@ -51,7 +39,7 @@ TEST_SUITE("e2e email") {
     ServerFixture s;
     s.start(4);
     std::string url = "http://127.0.0.1:" + std::to_string(s.port);
-    Run load = run_cli(s, {"load", "--url", url, "--orders", "60", "--concurrency", "4", "--stock",
+    CliRun load = run_cli(s.dir.str(), {"load", "--url", url, "--orders", "60", "--concurrency", "4", "--stock",
                            "1000", "--demo-customers", "--payments", "--seed", "7"});
     REQUIRE_MESSAGE(load.code == 0, load.err);
     CHECK(load.out.find("payments: 201=60") != std::string::npos);
@@ -70,7 +58,7 @@ TEST_SUITE("e2e email") {
     CHECK(total == 60);
 
     // The same emails through the CLI, beside the running server.
-    Run consumed = run_cli(s, {"consume", "emails", "-e", "--data-dir", s.data_dir(), "--format", "%s\\n"});
+    CliRun consumed = run_cli(s.dir.str(), {"consume", "emails", "-e", "--data-dir", s.data_dir(), "--format", "%s\\n"});
     CHECK_MESSAGE(consumed.code == 0, consumed.err);
     size_t lines = 0;
     for (char ch : consumed.out) lines += ch == '\n';
@@ -81,7 +69,7 @@ TEST_SUITE("e2e email") {
     for (int c = 1; c <= 3; ++c) platinum_orders.insert(by_customer[c].begin(), by_customer[c].end());
     std::set<std::string> routed;
     wait_until([&] {
-      Run p = run_cli(s, {"consume", "platinum", "-e", "--data-dir", s.data_dir(), "--format", "%k\\n"});
+      CliRun p = run_cli(s.dir.str(), {"consume", "platinum", "-e", "--data-dir", s.data_dir(), "--format", "%k\\n"});
       routed.clear();
       size_t start = 0;
       for (size_t nl; (nl = p.out.find('\n', start)) != std::string::npos; start = nl + 1)

@@ -3,34 +3,18 @@
 
 #include <cstdio>
 
+#include "e2e/cli_run.h"
 #include "e2e/server_fixture.h"
 #include "support/wait.h"
 
 using namespace orderstream::test;
-
-namespace {
-
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run_cli(ServerFixture& s, std::vector<std::string> args) {
-  args.insert(args.begin(), OS_BINARY);
-  ChildProcess p(args, s.dir.str());
-  auto code = p.wait_exit(std::chrono::seconds(120));
-  REQUIRE(code.has_value());
-  return {*code, p.stdout_text(), p.stderr_text()};
-}
-
-}  // namespace
 
 TEST_SUITE("e2e service commands") {
   TEST_CASE("load posts orders, waits for each and reports them, and reset-service replays inventory") {
     ServerFixture s;
     s.start(2);
     std::string url = "http://127.0.0.1:" + std::to_string(s.port);
-    Run load = run_cli(s, {"load", "--url", url, "--orders", "40", "--concurrency", "4",
+    CliRun load = run_cli(s.dir.str(), {"load", "--url", url, "--orders", "40", "--concurrency", "4",
                            "--stock", "1000", "--products", "JUMPERS", "--seed", "7"});
     CHECK_MESSAGE(load.code == 0, load.err);
     CHECK(load.out.find("final states: VALIDATED=40") != std::string::npos);
@@ -39,24 +23,24 @@ TEST_SUITE("e2e service commands") {
     REQUIRE(wait_until([&] { return s.get("/v1/inventory/JUMPERS").body.find("\"reserved\":40}") != std::string::npos; },
                        std::chrono::seconds(30)));
 
-    Run bad_url = run_cli(s, {"load", "--url", "localhost"});
+    CliRun bad_url = run_cli(s.dir.str(), {"load", "--url", "localhost"});
     CHECK(bad_url.code == 1);
     CHECK(bad_url.err.find("--url must look like") != std::string::npos);
 
     // A reset needs the data directory to itself.
-    Run busy = run_cli(s, {"reset-service", "inventory", "--execute", "--data-dir", s.data_dir()});
+    CliRun busy = run_cli(s.dir.str(), {"reset-service", "inventory", "--execute", "--data-dir", s.data_dir()});
     CHECK(busy.code == 1);
     CHECK(busy.err.find("in use by another writer") != std::string::npos);
     REQUIRE(s.stop() == 0);
 
-    Run dry = run_cli(s, {"reset-service", "inventory", "--data-dir", s.data_dir()});
+    CliRun dry = run_cli(s.dir.str(), {"reset-service", "inventory", "--data-dir", s.data_dir()});
     CHECK(dry.code == 0);
     CHECK(dry.out.find("orders-by-product -> earliest") != std::string::npos);
     CHECK(dry.out.find("dry run") != std::string::npos);
-    Run unknown = run_cli(s, {"reset-service", "shipping", "--data-dir", s.data_dir()});
+    CliRun unknown = run_cli(s.dir.str(), {"reset-service", "shipping", "--data-dir", s.data_dir()});
     CHECK(unknown.code == 1);
     CHECK(unknown.err.find("no service named 'shipping'") != std::string::npos);
-    Run exec = run_cli(s, {"reset-service", "inventory", "--execute", "--data-dir", s.data_dir()});
+    CliRun exec = run_cli(s.dir.str(), {"reset-service", "inventory", "--execute", "--data-dir", s.data_dir()});
     CHECK_MESSAGE(exec.code == 0, exec.err);
 
     // The wiped inventory task recomputes stock and reservations from its inputs, once.
