@@ -1,13 +1,11 @@
-// Global sub-topologies (GlobalKTable) and TaskContext::scan over a step's own writes.
+// Global sub-topologies (GlobalKTable): one task reads every partition, every task sees it.
 #include <doctest/doctest.h>
 
 #include <set>
 #include <string>
 #include <vector>
 
-#include "stream/test_driver.h"
-#include "support/check_ok.h"
-#include "support/temp_dir.h"
+#include "stream/driver_fixture.h"
 
 using namespace orderstream;
 
@@ -36,31 +34,20 @@ class LookupProcessor final : public stream::Processor {
   }
 };
 
-struct Fixture {
-  test::TempDir dir{"os-stream-global"};
-  stream::Topology topology;
-  std::unique_ptr<stream::TestDriver> driver;
-  Fixture() {
-    for (const char* t : {"table", "lookup", "out"}) topology.topics.push_back({t, {}});
+struct Fixture : test::DriverFixture {
+  Fixture() : DriverFixture("os-stream-global", {"table", "lookup", "out"}) {
     stream::SubTopology table{"table", "tables", {"table"}, {"t"},
-                              [](PartitionId) { return std::make_unique<TableProcessor>(); }};
+                              test::new_processor_per_task<TableProcessor>()};
     table.global = true;
-    topology.sub_topologies.push_back(table);
-    topology.sub_topologies.push_back(
-        {"lookup", "lookups", {"lookup"}, {},
-         [](PartitionId) { return std::make_unique<LookupProcessor>(); }});
-    driver = std::make_unique<stream::TestDriver>(dir.file("data"), topology, 4);
+    start({table, {"lookup", "lookups", {"lookup"}, {}, test::new_processor_per_task<LookupProcessor>()}},
+          4);
   }
   std::vector<std::string> lookup_all(const std::vector<std::string>& keys) {
     // Lookup records under many keys land on every partition's task.
     for (size_t i = 0; i < 32; ++i)
       for (const auto& k : keys) REQUIRE_OK(driver->pipe("lookup", "q" + std::to_string(i), k, 1, true));
     REQUIRE_OK(driver->advance());
-    auto r = driver->read_output("out");
-    REQUIRE_OK(r);
-    std::vector<std::string> v;
-    for (const auto& rec : *r) v.push_back(rec.value.value_or(""));
-    return v;
+    return values("out");
   }
 };
 

@@ -3,9 +3,7 @@
 
 #include <string>
 
-#include "stream/test_driver.h"
-#include "support/check_ok.h"
-#include "support/temp_dir.h"
+#include "stream/driver_fixture.h"
 
 using namespace orderstream;
 
@@ -37,24 +35,14 @@ class ScanProcessor final : public stream::Processor {
   }
 };
 
-struct Fixture {
-  test::TempDir dir{"os-stream-scan"};
-  stream::Topology topology;
-  std::unique_ptr<stream::TestDriver> driver;
-  Fixture() {
-    for (const char* t : {"in", "out"}) topology.topics.push_back({t, {}});
-    topology.sub_topologies.push_back({"scanner", "svc", {"in"}, {"s"},
-                                       [](PartitionId) { return std::make_unique<ScanProcessor>(); }});
-    driver = std::make_unique<stream::TestDriver>(dir.file("data"), topology, 1);
+struct Fixture : test::DriverFixture {
+  Fixture() : DriverFixture("os-stream-scan", {"in", "out"}) {
+    start({{"scanner", "svc", {"in"}, {"s"}, test::new_processor_per_task<ScanProcessor>()}}, 1);
   }
   void pipe(const std::string& v, bool defer = true) { REQUIRE_OK(driver->pipe("in", "k", v, 1, defer)); }
   std::vector<std::string> out() {
     REQUIRE_OK(driver->advance());
-    auto r = driver->read_output("out");
-    REQUIRE_OK(r);
-    std::vector<std::string> v;
-    for (const auto& rec : *r) v.push_back(rec.value.value_or(""));
-    return v;
+    return values("out");
   }
 };
 

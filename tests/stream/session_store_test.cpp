@@ -5,9 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "stream/test_driver.h"
-#include "support/check_ok.h"
-#include "support/temp_dir.h"
+#include "stream/driver_fixture.h"
 
 using namespace orderstream;
 
@@ -45,23 +43,17 @@ class CountSessions final : public stream::Processor {
   stream::SessionStore store_{"s", kGap, kRetention};
 };
 
-struct Fixture {
-  test::TempDir dir{"os-stream-session"};
-  stream::Topology topology;
-  std::unique_ptr<stream::TestDriver> driver;
-  Fixture() {
-    for (const char* t : {"in", "out"}) topology.topics.push_back({t, {}});
-    topology.sub_topologies.push_back({"sessions", "svc", {"in"},
-                                       stream::SessionStore("s", kGap, kRetention).store_names(),
-                                       [](PartitionId) { return std::make_unique<CountSessions>(); }});
-    driver = std::make_unique<stream::TestDriver>(dir.file("data"), topology, 1);
+struct Fixture : test::DriverFixture {
+  Fixture() : DriverFixture("os-stream-session", {"in", "out"}) {
+    start({{"sessions", "svc", {"in"}, stream::SessionStore("s", kGap, kRetention).store_names(),
+            test::new_processor_per_task<CountSessions>()}},
+          1);
   }
   std::string event(const std::string& key, int64_t ts, const std::string& value = "e") {
     REQUIRE_OK(driver->pipe("in", key, value, ts));
-    auto r = driver->read_output("out");
-    REQUIRE_OK(r);
-    REQUIRE(r->size() == 1);
-    return (*r)[0].value.value_or("");
+    std::vector<std::string> out = values("out");
+    REQUIRE(out.size() == 1);
+    return out[0];
   }
 };
 

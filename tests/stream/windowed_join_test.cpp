@@ -6,9 +6,7 @@
 #include <vector>
 
 #include "log/read_view.h"
-#include "stream/test_driver.h"
-#include "support/check_ok.h"
-#include "support/temp_dir.h"
+#include "stream/driver_fixture.h"
 
 using namespace orderstream;
 
@@ -46,29 +44,20 @@ class JoinProcessor final : public stream::Processor {
   const stream::WindowedJoin& join_;
 };
 
-struct Fixture {
-  test::TempDir dir{"os-stream-join"};
+struct Fixture : test::DriverFixture {
   stream::WindowedJoin join{"pay", {kMinute, kMinute, /*grace=*/0}};
-  stream::Topology topology;
-  std::unique_ptr<stream::TestDriver> driver;
 
-  explicit Fixture(int32_t partitions = 1) {
-    for (const char* t : {"left", "right", "joined", "dropped"}) topology.topics.push_back({t, {}});
-    topology.sub_topologies.push_back(
-        {"join", "svc", {"left", "right"}, join.store_names(),
-         [this](PartitionId) { return std::make_unique<JoinProcessor>(join); }});
-    driver = std::make_unique<stream::TestDriver>(dir.file("data"), topology, partitions);
+  // start() runs after `join` exists: the processors keep a reference to it.
+  explicit Fixture(int32_t partitions = 1)
+      : DriverFixture("os-stream-join", {"left", "right", "joined", "dropped"}) {
+    start({{"join", "svc", {"left", "right"}, join.store_names(),
+            [this](PartitionId) { return std::make_unique<JoinProcessor>(join); }}},
+          partitions);
   }
   void pipe(const std::string& topic, const std::string& key, const std::string& value, int64_t ts) {
     REQUIRE_OK(driver->pipe(topic, key, value, ts));
   }
-  std::vector<std::string> out(const std::string& topic) {
-    auto r = driver->read_output(topic);
-    REQUIRE_OK(r);
-    std::vector<std::string> v;
-    for (const auto& rec : *r) v.push_back(rec.value.value_or("<null>"));
-    return v;
-  }
+  std::vector<std::string> out(const std::string& topic) { return values(topic); }
   // Entries left in the join's stores (every partition).
   int64_t stored_entries() {
     auto view = driver->log().read_view();
