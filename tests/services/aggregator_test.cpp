@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "services/json_codec.h"
+#include "services/order_records.h"
 #include "services/topics.h"
 #include "stream/test_driver.h"
 #include "support/check_ok.h"
@@ -10,15 +11,9 @@
 
 using namespace orderstream;
 using namespace orderstream::services;
+using namespace orderstream::test;
 
 namespace {
-
-constexpr auto kInv = CheckType::kInventoryCheck;
-constexpr auto kFraud = CheckType::kFraudCheck;
-constexpr auto kDetails = CheckType::kOrderDetailsCheck;
-constexpr auto kPass = ValidationResult::kPass;
-constexpr auto kFail = ValidationResult::kFail;
-constexpr auto kError = ValidationResult::kError;
 
 // The aggregator alone: validations are piped by hand.
 struct Aggregator {
@@ -38,13 +33,11 @@ struct Aggregator {
   explicit Aggregator(int32_t partitions = 2, std::vector<CheckType> rules = {kInv, kFraud, kDetails})
       : topology(make(std::move(rules))), driver(dir.file("data"), topology, partitions) {}
 
-  void order(const std::string& id) {
-    Order o{id, 7, OrderState::kCreated, Product::kJumpers, 1, 2.5};
-    REQUIRE_OK(driver.pipe(topics::kOrders, id, to_json(o), ++ts));
-  }
+  void order(const std::string& id) { pipe(order_record(test_order(id))); }
   void validation(const std::string& id, CheckType c, ValidationResult r) {
-    REQUIRE_OK(driver.pipe(topics::kOrderValidations, id, to_json(OrderValidation{id, c, r}), ++ts));
+    pipe(validation_record(id, c, r));
   }
+  void pipe(const TopicRecord& r) { REQUIRE_OK(driver.pipe(r.topic, r.key, r.value, ++ts)); }
   // Decisions (VALIDATED/FAILED records the aggregator wrote) for `id`, in order.
   std::vector<OrderState> decisions(const std::string& id) {
     std::vector<OrderState> out;
@@ -54,7 +47,7 @@ struct Aggregator {
       auto o = order_from_json(*r.value, true);
       REQUIRE_OK(o);
       if (o->id != id || o->state == OrderState::kCreated) continue;
-      CHECK(o->customer_id == 7);  // the order itself, with only its state changed
+      CHECK(o->customer_id == kTestCustomer);  // the order itself, with only its state changed
       CHECK(o->quantity == 1);
       CHECK(r.key == std::optional<std::string>(id));
       out.push_back(o->state);

@@ -7,6 +7,7 @@
 #include "log/partitioner.h"
 #include "services/inventory.h"
 #include "services/json_codec.h"
+#include "services/order_records.h"
 #include "services/pipeline_fixture.h"
 #include "services/topics.h"
 #include "stream/topology.h"
@@ -15,14 +16,9 @@
 
 using namespace orderstream;
 using namespace orderstream::services;
+using namespace orderstream::test;
 
 namespace {
-
-constexpr auto kPass = ValidationResult::kPass;
-constexpr auto kFail = ValidationResult::kFail;
-constexpr auto kInv = CheckType::kInventoryCheck;
-constexpr auto kFraud = CheckType::kFraudCheck;
-constexpr auto kDetails = CheckType::kOrderDetailsCheck;
 
 struct Loc {
   std::string topic;
@@ -56,24 +52,17 @@ struct AuditLog {
     REQUIRE_OK(offsets);
     return {topic, p, offsets->front()};
   }
-  Loc created(const Order& o) { return append(topics::kOrders, o.id, to_json(o)); }
-  Loc final(Order o, OrderState s) {
-    o.state = s;
-    return append(topics::kOrders, o.id, to_json(o));
-  }
+  Loc append(const TopicRecord& r) { return append(r.topic, r.key, r.value); }
+  Loc created(const Order& o) { return append(order_record(o)); }
+  Loc final(const Order& o, OrderState s) { return append(order_record(o, s)); }
   Loc validation(const std::string& id, CheckType c, ValidationResult r) {
-    return append(topics::kOrderValidations, id, to_json(OrderValidation{id, c, r}));
+    return append(validation_record(id, c, r));
   }
   // The rekeyed copy the inventory task reads; consumed (released) if below its committed offset.
+  // Keyed by product, so append() puts it on by_product(product) like the rekey does.
   Loc rekeyed(Order o, OrderState s) {
     o.state = s;
-    log::RecordData rd;
-    std::string key(to_string(*o.product)), value = to_json(o);
-    rd.key = key;
-    rd.value = value;
-    auto offsets = log->append(topics::kOrdersByProduct, by_product(*o.product), std::span(&rd, 1));
-    REQUIRE_OK(offsets);
-    return {topics::kOrdersByProduct, by_product(*o.product), offsets->front()};
+    return append(topics::kOrdersByProduct, std::string(to_string(*o.product)), to_json(o));
   }
   PartitionId by_product(Product p) { return log::partition_for_key(to_string(p), partitions); }
   // CREATED, three PASSes and VALIDATED; returns the final record's location.
@@ -107,10 +96,6 @@ struct AuditLog {
   }
 };
 
-Order order(const std::string& id, Product p = Product::kJumpers, int32_t qty = 1) {
-  return Order{id, 7, OrderState::kCreated, p, qty, 1.5};
-}
-
 std::string describe(const AuditReport& r) {
   std::ostringstream s;
   for (const auto& v : r.violations) s << "\n  " << format_violation(v);
@@ -134,11 +119,11 @@ void check_only(const AuditReport& r, const std::string& kind, const Loc& at) {
 TEST_SUITE("audit") {
   TEST_CASE("a hand-written log of decided, failed and in-flight orders audits clean") {
     AuditLog l;
-    l.validated(order("v", Product::kJumpers, 2));
-    Loc released = l.failed(order("f", Product::kJumpers, 5), kFraud);
+    l.validated(test_order("v", Product::kJumpers, 2));
+    Loc released = l.failed(test_order("f", Product::kJumpers, 5), kFraud);
     l.commit(kInventorySubTopology, topics::kOrdersByProduct, released.partition,
              released.offset.next());
-    Order flying = order("flying", Product::kUnderpants, 4);
+    Order flying = test_order("flying", Product::kUnderpants, 4);
     l.created(flying);
     l.validation("flying", kInv, kPass);
     l.set_reserved(Product::kJumpers, 2);     // v only: f's FAILED record was consumed
@@ -157,7 +142,7 @@ TEST_SUITE("audit") {
 
   TEST_CASE("a FAILED order keeps its reservation until the inventory task consumes the FAILED record") {
     AuditLog l;
-    Loc rekeyed = l.failed(order("f", Product::kStockings, 3), kDetails);
+    Loc rekeyed = l.failed(test_order("f", Product::kStockings, 3), kDetails);
     l.set_reserved(Product::kStockings, 3);
     AuditReport before = l.audit();
     INFO("violations:" << describe(before));
@@ -174,21 +159,21 @@ TEST_SUITE("audit") {
   TEST_CASE("a second CREATED record is reported where it is") {
     AuditLog l;
     l.set_reserved(Product::kJumpers, 1);
-    l.validated(order("a"));
-    check_only(l.audit(), "duplicate-created", l.created(order("a")));
+    l.validated(test_order("a"));
+    check_only(l.audit(), "duplicate-created", l.created(test_order("a")));
   }
 
   TEST_CASE("a second final record is reported where it is") {
     AuditLog l;
     l.set_reserved(Product::kJumpers, 1);
-    l.validated(order("a"));
-    check_only(l.audit(), "double-final", l.final(order("a"), OrderState::kValidated));
+    l.validated(test_order("a"));
+    check_only(l.audit(), "double-final", l.final(test_order("a"), OrderState::kValidated));
   }
 
   TEST_CASE("a final record that differs from the CREATED one is reported with the field") {
     AuditLog l;
     l.set_reserved(Product::kJumpers, 1);
-    Order a = order("a");
+    Order a = test_order("a");
     l.created(a);
     for (CheckType c : kAllCheckTypes) l.validation("a", c, kPass);
     Order changed = a;
@@ -201,13 +186,14 @@ TEST_SUITE("audit") {
 
   TEST_CASE("a final record without a CREATED one is reported") {
     AuditLog l;
-    check_only(l.audit(), "final-without-created", l.final(order("ghost"), OrderState::kFailed));
+    check_only(l.audit(), "final-without-created",
+               l.final(test_order("ghost"), OrderState::kFailed));
   }
 
   TEST_CASE("a second validation of one check is reported where it is") {
     AuditLog l;
     l.set_reserved(Product::kJumpers, 1);
-    l.validated(order("a"));
+    l.validated(test_order("a"));
     check_only(l.audit(), "duplicate-validation", l.validation("a", kFraud, kPass));
   }
 
@@ -219,18 +205,19 @@ TEST_SUITE("audit") {
   TEST_CASE("VALIDATED with a FAIL, or without every PASS, and FAILED without a FAIL are reported") {
     AuditLog l;
     SUBCASE("VALIDATED although a check FAILed") {
-      l.created(order("a"));
+      l.created(test_order("a"));
       l.validation("a", kInv, kFail);
       l.validation("a", kFraud, kPass);
       l.validation("a", kDetails, kPass);
-      check_only(l.audit(), "validated-with-fail", l.final(order("a"), OrderState::kValidated));
+      check_only(l.audit(), "validated-with-fail",
+                 l.final(test_order("a"), OrderState::kValidated));
     }
     SUBCASE("VALIDATED with a configured check missing") {
       l.set_reserved(Product::kJumpers, 1);
-      l.created(order("a"));
+      l.created(test_order("a"));
       l.validation("a", kInv, kPass);
       l.validation("a", kDetails, kPass);
-      Loc at = l.final(order("a"), OrderState::kValidated);
+      Loc at = l.final(test_order("a"), OrderState::kValidated);
       check_only(l.audit(), "validated-without-pass", at);
       AuditOptions fewer;  // the same log under a rule set without the fraud check is clean
       fewer.rules = {kInv, kDetails};
@@ -238,16 +225,16 @@ TEST_SUITE("audit") {
     }
     SUBCASE("FAILED although every check PASSed") {
       l.set_reserved(Product::kJumpers, 1);
-      l.created(order("a"));
+      l.created(test_order("a"));
       for (CheckType c : kAllCheckTypes) l.validation("a", c, kPass);
-      check_only(l.audit(), "failed-without-fail", l.final(order("a"), OrderState::kFailed));
+      check_only(l.audit(), "failed-without-fail", l.final(test_order("a"), OrderState::kFailed));
     }
   }
 
   TEST_CASE("reserved stock that differs from the orders is reported at the product's store") {
     AuditLog l;
-    l.validated(order("a", Product::kUnderpants, 3));
-    l.validated(order("b", Product::kUnderpants, 4));
+    l.validated(test_order("a", Product::kUnderpants, 3));
+    l.validated(test_order("b", Product::kUnderpants, 4));
     l.set_reserved(Product::kUnderpants, 5);
     PartitionId p = l.by_product(Product::kUnderpants);
     AuditReport r = l.audit();
@@ -259,7 +246,7 @@ TEST_SUITE("audit") {
 
   TEST_CASE("a committed offset beyond the partition's end is reported with its group") {
     AuditLog l;
-    Loc last = l.created(order("a", Product::kJumpers));
+    Loc last = l.created(test_order("a", Product::kJumpers));
     l.commit("reader", topics::kOrders, last.partition, last.offset.next());  // == end: fine
     CHECK(l.audit().clean());
     Offset beyond(last.offset.v + 5);
@@ -293,14 +280,14 @@ TEST_SUITE("audit") {
     SUBCASE("tombstone") { check_only(l.audit(), "unreadable-record", l.append(topics::kOrders, "x", std::nullopt)); }
     SUBCASE("bad JSON") { check_only(l.audit(), "unreadable-record", l.append(topics::kOrderValidations, "x", "{")); }
     SUBCASE("key is not the id") {
-      Order a = order("a", Product::kJumpers, 0);  // quantity 0: nothing to reserve
+      Order a = test_order("a", Product::kJumpers, 0);  // quantity 0: nothing to reserve
       check_only(l.audit(), "misplaced-record", l.append(topics::kOrders, "not-a", to_json(a)));
     }
   }
 
   TEST_CASE("expect_drained reports undecided orders and groups behind the end") {
     AuditLog l;
-    Loc at = l.created(order("a", Product::kJumpers, 0));
+    Loc at = l.created(test_order("a", Product::kJumpers, 0));
     AuditOptions drained;
     drained.expect_drained = true;
     AuditReport r = l.audit(drained);
