@@ -3,9 +3,11 @@
 //   POST   /consumers/{group}                            create a consumer instance
 //   DELETE /consumers/{group}/instances/{i}              delete it
 //   POST|GET|DELETE .../instances/{i}/subscription       subscribe, list, unsubscribe
+//   GET    .../instances/{i}/assignments                 the partitions the group gave it
 //   GET    .../instances/{i}/records?timeout=&max_bytes= fetch (long-poll up to timeout ms)
 //   POST|GET .../instances/{i}/offsets                   commit (last consumed offsets, or all
 //                                                        fetched when the body is empty), committed
+// The instances of a group split the partitions of their topics (http/consumer_instances.h).
 // Errors are {"error_code":..,"message":..}: 40401 unknown topic, 40402 unknown partition, 40403
 // unknown instance, 40902 instance exists, 400 malformed JSON, 422 a body of the wrong shape.
 // Key and value encoding: http/proxy_records.h.
@@ -13,6 +15,8 @@
 
 #include <atomic>
 #include <charconv>
+#include <mutex>
+#include <optional>
 
 #include "http/api.h"
 #include "http/consumer_instances.h"
@@ -30,9 +34,20 @@ constexpr size_t kDefaultMaxBytes = 1 << 20;
 constexpr std::chrono::minutes kInstanceIdleTimeout{5};  // consumer.instance.timeout.ms
 constexpr size_t kMaxRecordsPerProduce = 10000;
 
-struct ProxyContext {
-  std::shared_ptr<ApiContext> api;
-  ConsumerInstances instances{kInstanceIdleTimeout};
+class ProxyContext {
+ public:
+  explicit ProxyContext(std::shared_ptr<ApiContext> a) : api(std::move(a)) {}
+  // Made on first use: the wiring sets api->log only after the routes exist.
+  ConsumerInstances& instances() {
+    std::call_once(made_, [this] { instances_.emplace(*api->log, kInstanceIdleTimeout); });
+    return *instances_;
+  }
+
+  const std::shared_ptr<ApiContext> api;
+
+ private:
+  std::once_flag made_;
+  std::optional<ConsumerInstances> instances_;
 };
 using Ctx = std::shared_ptr<ProxyContext>;
 
@@ -154,7 +169,7 @@ void create_instance(const Ctx& ctx, RouteRequest&& r, Responder res) {
     return res.send(unprocessable("auto.offset.reset must be \"earliest\" or \"latest\""));
   if (*commit != "true" && *commit != "false")
     return res.send(unprocessable("auto.commit.enable must be \"true\" or \"false\""));
-  auto inst = ctx->instances.create(group, *name, *reset == "earliest", *commit == "true");
+  auto inst = ctx->instances().create(group, *name, *reset == "earliest", *commit == "true");
   if (!inst.ok()) return res.send(proxy_error(bhttp::status::conflict, 40902, inst.status().message()));
   std::string host(r.req[bhttp::field::host]);
   std::string base = "http://" + (host.empty() ? std::string("localhost") : host) + "/consumers/" +
@@ -163,20 +178,36 @@ void create_instance(const Ctx& ctx, RouteRequest&& r, Responder res) {
                       "{\"instance_id\":" + json_quote(*name) + ",\"base_uri\":" + json_quote(base) + "}"));
 }
 
+Response instance_not_found(const std::string& group, const std::string& name) {
+  return proxy_error(bhttp::status::not_found, 40403,
+                     "consumer instance '" + name + "' not found in group '" + group + "' (it may have expired)");
+}
+
 // The instance named by the path, or nullptr after answering 404.
 std::shared_ptr<ConsumerInstance> instance_or_404(const Ctx& ctx, const RouteRequest& r, const Responder& res) {
-  auto inst = ctx->instances.find(r.params.at("group"), r.params.at("instance"));
-  if (!inst)
-    res.send(proxy_error(bhttp::status::not_found, 40403,
-                         "consumer instance '" + r.params.at("instance") + "' not found in group '" +
-                             r.params.at("group") + "' (it may have expired)"));
+  auto inst = ctx->instances().find(r.params.at("group"), r.params.at("instance"));
+  if (!inst) res.send(instance_not_found(r.params.at("group"), r.params.at("instance")));
   return inst;
 }
 
+// Brings the group's assignment up to date before inst reads it (ConsumerInstances::refresh):
+// cheap, so it runs before every fetch. The response to send when that fails.
+std::optional<Response> refresh_error(const Ctx& ctx, const ConsumerInstance& inst) {
+  Status st = ctx->instances().refresh(inst);
+  if (st.code() == StatusCode::kNotFound) return instance_not_found(inst.group(), inst.name());
+  if (!st.is_ok()) return proxy_status_error(st);
+  return std::nullopt;
+}
+
+// Answers a membership change (subscribe, unsubscribe, delete): 204, or the rebalance's error.
+void answer_membership(const Status& st, const Responder& res) {
+  res.send(st.is_ok() ? proxy_json(bhttp::status::no_content, "") : proxy_status_error(st));
+}
+
 void delete_instance(const Ctx& ctx, RouteRequest&& r, Responder res) {
-  if (!ctx->instances.remove(r.params.at("group"), r.params.at("instance")))
-    return res.send(proxy_error(bhttp::status::not_found, 40403, "consumer instance '" + r.params.at("instance") + "' not found"));
-  res.send(proxy_json(bhttp::status::no_content, ""));
+  Status st = ctx->instances().remove(r.params.at("group"), r.params.at("instance"));
+  if (st.code() == StatusCode::kNotFound) return res.send(instance_not_found(r.params.at("group"), r.params.at("instance")));
+  answer_membership(st, res);
 }
 
 void subscribe(const Ctx& ctx, RouteRequest&& r, Responder res) {
@@ -194,10 +225,9 @@ void subscribe(const Ctx& ctx, RouteRequest&& r, Responder res) {
     if (e.get_string().get(t) != simdjson::SUCCESS) return res.send(unprocessable("topic names must be strings"));
     topics.emplace_back(t);
   }
-  Status st = inst->subscribe(*ctx->api->log, topics);
+  Status st = ctx->instances().subscribe(*inst, topics);
   if (st.code() == StatusCode::kNotFound) return res.send(proxy_error(bhttp::status::not_found, 40401, st.message()));
-  if (!st.is_ok()) return res.send(proxy_status_error(st));
-  res.send(proxy_json(bhttp::status::no_content, ""));
+  answer_membership(st, res);
 }
 
 void get_subscription(const Ctx& ctx, RouteRequest&& r, Responder res) {
@@ -212,8 +242,19 @@ void get_subscription(const Ctx& ctx, RouteRequest&& r, Responder res) {
 void unsubscribe(const Ctx& ctx, RouteRequest&& r, Responder res) {
   auto inst = instance_or_404(ctx, r, res);
   if (!inst) return;
-  inst->unsubscribe();
-  res.send(proxy_json(bhttp::status::no_content, ""));
+  answer_membership(ctx->instances().unsubscribe(*inst), res);
+}
+
+void get_assignments(const Ctx& ctx, RouteRequest&& r, Responder res) {
+  auto inst = instance_or_404(ctx, r, res);
+  if (!inst) return;
+  if (auto bad = refresh_error(ctx, *inst)) return res.send(std::move(*bad));
+  std::string body = "{\"partitions\":[";
+  auto parts = inst->partitions();
+  for (size_t i = 0; i < parts.size(); ++i)
+    body += std::string(i ? "," : "") + "{\"topic\":" + json_quote(parts[i].first) +
+            ",\"partition\":" + std::to_string(parts[i].second) + "}";
+  res.send(proxy_json(bhttp::status::ok, body + "]}"));
 }
 
 void commit(const Ctx& ctx, const std::string& group, std::map<TpKey, int64_t> offsets,
@@ -244,12 +285,18 @@ void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
   auto answer = [ctx, inst, res](Fetched f) {
     Response rsp = proxy_json(bhttp::status::ok, std::move(f.json), kKafkaJsonV2);
     if (!inst->auto_commit() || f.count == 0) return res.send(std::move(rsp));
-    commit(ctx, inst->group(), inst->consumed(), [res, rsp = std::move(rsp)](const Status& st) mutable {
+    // This fetch's own positions: what it delivers from a partition revoked since is committed
+    // all the same (a new owner that read the commit before this one lands reads it again).
+    commit(ctx, inst->group(), std::move(f.positions), [res, rsp = std::move(rsp)](const Status& st) mutable {
       res.send(st.is_ok() ? std::move(rsp) : proxy_status_error(st));
     });
   };
   // Fetches; true when the request is answered (records, or an error).
-  auto attempt = [inst, res, log, answer, max = *max_bytes]() -> bool {
+  auto attempt = [ctx, inst, res, log, answer, max = *max_bytes]() -> bool {
+    if (auto bad = refresh_error(ctx, *inst)) {
+      res.send(std::move(*bad));
+      return true;
+    }
     auto f = inst->fetch(*log, max);
     if (!f.ok()) {
       res.send(proxy_status_error(f.status()));
@@ -344,8 +391,7 @@ void get_offsets(const Ctx& ctx, RouteRequest&& r, Responder res) {
 }  // namespace
 
 void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& api) {
-  auto ctx = std::make_shared<ProxyContext>();
-  ctx->api = api;
+  auto ctx = std::make_shared<ProxyContext>(api);
   auto bind = [ctx](void (*fn)(const Ctx&, RouteRequest&&, Responder)) {
     return [ctx, fn](RouteRequest&& r, Responder res) { fn(ctx, std::move(r), std::move(res)); };
   };
@@ -356,6 +402,7 @@ void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& ap
   router.add(bhttp::verb::post, inst + "/subscription", bind(subscribe));
   router.add(bhttp::verb::get, inst + "/subscription", bind(get_subscription));
   router.add(bhttp::verb::delete_, inst + "/subscription", bind(unsubscribe));
+  router.add(bhttp::verb::get, inst + "/assignments", bind(get_assignments));
   router.add(bhttp::verb::get, inst + "/records", bind(get_records));
   router.add(bhttp::verb::post, inst + "/offsets", bind(commit_offsets));
   router.add(bhttp::verb::get, inst + "/offsets", bind(get_offsets));

@@ -1,9 +1,11 @@
 // The REST Proxy API (Confluent v2 shapes) against the real binary: produce, consume with a
-// group, commit, resume from a new instance, long-poll wake-up, and JSON errors.
+// group, commit, resume from a new instance, instances of a group splitting the partitions and
+// taking over a deleted one's, long-poll wake-up, and JSON errors.
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
 #include <future>
+#include <map>
 #include <set>
 
 #include "e2e/proxy_support.h"
@@ -72,6 +74,31 @@ std::vector<Got> fetch_n(ServerFixture& s, const std::string& uri, size_t n) {
   return all;
 }
 
+// The partitions GET .../assignments lists, all of topic kTopic.
+std::set<int64_t> assignments(ServerFixture& s, const std::string& uri) {
+  auto r = send(s, bhttp::verb::get, uri + "/assignments");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  simdjson::dom::parser p;
+  simdjson::dom::array arr;
+  REQUIRE_MESSAGE(p.parse(r.body)["partitions"].get_array().get(arr) == simdjson::SUCCESS, r.body);
+  std::set<int64_t> out;
+  for (simdjson::dom::element e : arr) {
+    CHECK(std::string(e["topic"].get_string().value()) == kTopic);
+    out.insert(e["partition"].get_int64().value());
+  }
+  return out;
+}
+
+// Produces one record to each partition per round, values "<tag>-<round>-<partition>".
+void produce_each_partition(ServerFixture& s, int partitions, int rounds, const std::string& tag) {
+  std::string records;
+  for (int r = 0; r < rounds; ++r)
+    for (int p = 0; p < partitions; ++p)
+      records += std::string(records.empty() ? "" : ",") + "{\"value\":\"" + tag + "-" + std::to_string(r) + "-" +
+                 std::to_string(p) + "\",\"partition\":" + std::to_string(p) + "}";
+  produce(s, kTopic, records);
+}
+
 }  // namespace
 
 TEST_CASE("rest proxy: produce, consume with a group, commit, and a new instance resumes after the commit") {
@@ -132,6 +159,65 @@ TEST_CASE("rest proxy: produce, consume with a group, commit, and a new instance
   ChildProcess describe({OS_BINARY, "--data-dir", s.data_dir(), "groups", "describe", "g1"}, s.dir.str());
   REQUIRE(describe.wait_exit(std::chrono::seconds(30)) == std::optional<int>(0));
   CHECK(describe.stdout_text().find(kTopic) != std::string::npos);
+}
+
+TEST_CASE("rest proxy: two instances of a group split the partitions, and one takes over when the other is deleted") {
+  constexpr int kPartitions = 4, kRounds = 10, kTotal = kPartitions * kRounds;
+  ServerFixture s;
+  start_topic(s, kPartitions);
+  const std::string a = instance_uri("split", "a"), b = instance_uri("split", "b");
+  create_subscribed(s, "split", "a");
+  create_subscribed(s, "split", "b");
+  auto owned_a = assignments(s, a), owned_b = assignments(s, b);
+  CHECK(owned_a.size() == 2);
+  CHECK(owned_b.size() == 2);
+  std::set<int64_t> all(owned_a.begin(), owned_a.end());
+  all.insert(owned_b.begin(), owned_b.end());
+  CHECK(all == std::set<int64_t>{0, 1, 2, 3});
+
+  produce_each_partition(s, kPartitions, kRounds, "first");
+  std::vector<Got> got_a, got_b;
+  bool all_arrived = wait_until([&] {
+    for (auto [uri, got] : {std::pair{&a, &got_a}, std::pair{&b, &got_b}}) {
+      auto r = send(s, bhttp::verb::get, *uri + "/records?timeout=200");
+      REQUIRE_MESSAGE(r.status == 200, r.body);
+      for (auto& g : parse_records(r.body)) got->push_back(g);
+    }
+    return got_a.size() + got_b.size() >= kTotal;
+  }, std::chrono::seconds(30));
+  REQUIRE_MESSAGE(all_arrived, "got " << got_a.size() + got_b.size() << " of " << kTotal);
+  // Every record exactly once across the two, each from its reader's own partitions.
+  std::set<std::pair<int64_t, int64_t>> seen;
+  for (const Got& g : got_a) CHECK(owned_a.count(g.partition));
+  for (const Got& g : got_b) CHECK(owned_b.count(g.partition));
+  for (const auto* got : {&got_a, &got_b})
+    for (const Got& g : *got) CHECK_MESSAGE(seen.emplace(g.partition, g.offset).second, "twice: " << g.value);
+  CHECK(seen.size() == kTotal);
+
+  // a commits all it read; b commits only its first 3 records of each partition, then is deleted.
+  REQUIRE(send(s, bhttp::verb::post, a + "/offsets").status == 204);
+  std::string commit;
+  for (int64_t p : owned_b)
+    commit += std::string(commit.empty() ? "" : ",") + "{\"topic\":\"" + kTopic + "\",\"partition\":" +
+              std::to_string(p) + ",\"offset\":2}";
+  REQUIRE(send(s, bhttp::verb::post, b + "/offsets", "{\"offsets\":[" + commit + "]}").status == 204);
+  REQUIRE(send(s, bhttp::verb::delete_, b).status == 204);
+  CHECK(assignments(s, a) == std::set<int64_t>{0, 1, 2, 3});
+
+  // a now reads every partition: b's from the group's committed offset 3 (b's uncommitted
+  // progress is read again, at-least-once), its own from where it was, and then the new records.
+  produce_each_partition(s, kPartitions, 1, "second");
+  const size_t expected = owned_b.size() * (kRounds - 3) + kPartitions;
+  auto after = fetch_n(s, a, expected);
+  CHECK(after.size() == expected);
+  std::map<int64_t, std::vector<int64_t>> offsets;
+  for (const Got& g : after) offsets[g.partition].push_back(g.offset);
+  for (int64_t p = 0; p < kPartitions; ++p) {
+    std::vector<int64_t> want;
+    for (int64_t o = owned_b.count(p) ? 3 : kRounds; o <= kRounds; ++o) want.push_back(o);
+    CHECK_MESSAGE(offsets[p] == want, "partition " << p);
+  }
+  CHECK(send(s, bhttp::verb::get, b + "/assignments").status == 404);
 }
 
 TEST_CASE("rest proxy: a long-poll returns as soon as records arrive") {
