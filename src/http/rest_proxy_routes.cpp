@@ -307,7 +307,12 @@ void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
     return true;
   };
   poll_log(*ctx->api->io, *log, std::chrono::milliseconds(*timeout), attempt,
-           [res] { res.send(proxy_json(bhttp::status::ok, "[]", kKafkaJsonV2)); });
+           [ctx, inst, res] {
+             // A poll is activity until it answers: one as long as the idle timeout must not
+             // expire its instance before the next one arrives.
+             (void)ctx->instances().find(inst->group(), inst->name());
+             res.send(proxy_json(bhttp::status::ok, "[]", kKafkaJsonV2));
+           });
 }
 
 // Reads {"offsets":[{"topic","partition","offset"}]} (offset = the last record processed).

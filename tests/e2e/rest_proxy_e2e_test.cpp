@@ -49,9 +49,11 @@ std::string instance_uri(const std::string& group, const std::string& name) {
   return "/consumers/" + group + "/instances/" + name;
 }
 
-void create_subscribed(ServerFixture& s, const std::string& group, const std::string& name) {
+// Creates the instance (auto.offset.reset earliest, plus the `extra` fields) and subscribes it.
+void create_subscribed(ServerFixture& s, const std::string& group, const std::string& name,
+                       const std::string& extra = "") {
   auto c = send(s, bhttp::verb::post, "/consumers/" + group,
-                "{\"name\":\"" + name + "\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"}");
+                "{\"name\":\"" + name + "\",\"format\":\"json\",\"auto.offset.reset\":\"earliest\"" + extra + "}");
   REQUIRE_MESSAGE(c.status == 200, c.body);
   CHECK(c.body.find("\"instance_id\":\"" + name + "\"") != std::string::npos);
   CHECK(c.body.find("\"base_uri\":\"http://") != std::string::npos);
@@ -218,6 +220,27 @@ TEST_CASE("rest proxy: two instances of a group split the partitions, and one ta
     CHECK_MESSAGE(offsets[p] == want, "partition " << p);
   }
   CHECK(send(s, bhttp::verb::get, b + "/assignments").status == 404);
+}
+
+TEST_CASE("rest proxy: with auto-commit a partition's new owner starts after what the old one fetched") {
+  ServerFixture s;
+  start_topic(s, 4);
+  const std::string x = instance_uri("auto", "x"), y = instance_uri("auto", "y");
+  create_subscribed(s, "auto", "x", ",\"auto.commit.enable\":\"true\"");
+  produce_each_partition(s, 4, 1, "old");
+  CHECK(fetch_n(s, x, 4).size() == 4);
+  // y joins and takes two partitions: it starts at x's auto-committed offsets, so it reads only
+  // what is produced next.
+  create_subscribed(s, "auto", "y");
+  auto owned_y = assignments(s, y);
+  CHECK(owned_y.size() == 2);
+  produce_each_partition(s, 4, 1, "new");
+  auto got = fetch_n(s, y, 2);
+  CHECK(got.size() == 2);
+  for (const Got& g : got) {
+    CHECK(owned_y.count(g.partition));
+    CHECK(g.offset == 1);
+  }
 }
 
 TEST_CASE("rest proxy: a long-poll returns as soon as records arrive") {
