@@ -4,7 +4,9 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include "common/metrics.h"
 #include "http/router.h"
@@ -35,5 +37,8 @@ void add_sql_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
 
 // Parses ?timeout= (milliseconds, 0..max). InvalidArgument otherwise.
 Result<int> parse_timeout(const RouteRequest& r, const ApiContext& ctx);
+// For streamed responses: ?timeout= bounds how long the stream stays open; without it the stream
+// runs until it is done, the client leaves or the server stops (nullopt).
+Result<std::optional<std::chrono::milliseconds>> parse_stream_timeout(const RouteRequest& r, const ApiContext& ctx);
 
 }  // namespace orderstream::http

@@ -24,6 +24,12 @@ Result<int> parse_timeout(const RouteRequest& r, const ApiContext& ctx) {
   return ms;
 }
 
+Result<std::optional<std::chrono::milliseconds>> parse_stream_timeout(const RouteRequest& r, const ApiContext& ctx) {
+  if (!r.query.count("timeout")) return std::optional<std::chrono::milliseconds>();
+  OS_ASSIGN_OR_RETURN(int ms, parse_timeout(r, ctx));
+  return std::optional(std::chrono::milliseconds(ms));
+}
+
 namespace {
 
 Response order_response(bhttp::status st, const services::Order& o) {

@@ -33,6 +33,22 @@ void Responder::send(Response res) const {
   sink->complete(state_->id, std::move(res));
 }
 
+ResponseStream Responder::stream(Response head) const {
+  if (!state_) return ResponseStream();
+  if (state_->sent.exchange(true)) {
+    std::fprintf(stderr, "http: response sent twice for one request; the stream is discarded\n");
+    return ResponseStream();
+  }
+  std::shared_ptr<ResponseSink> sink = std::move(state_->sink);
+  auto body = std::make_shared<StreamState>(sink, state_->id);
+  std::string first = std::move(head.body());
+  head.body().clear();
+  sink->complete_stream(state_->id, std::move(head), body);
+  ResponseStream out(body);
+  out.write(first);
+  return out;
+}
+
 bool Responder::sent() const { return state_ && state_->sent.load(); }
 
 }  // namespace orderstream::http

@@ -7,15 +7,22 @@
 #include <memory>
 
 #include "http/response.h"
+#include "http/response_stream.h"
 
 namespace orderstream::http {
 
-// Receives completed responses; implemented by Session. complete() is called from any thread,
-// exactly once per id.
-class ResponseSink {
+// Receives completed responses; implemented by Session. complete() or complete_stream() is called
+// from any thread, exactly once per id.
+class ResponseSink : public StreamSink {
  public:
-  virtual ~ResponseSink() = default;
   virtual void complete(uint64_t id, Response res) = 0;
+  // Answers request `id` with `head` now and then with the body `body` produces. The default, for
+  // sinks that cannot stream, answers the head alone and closes the stream.
+  virtual void complete_stream(uint64_t id, Response head, std::shared_ptr<StreamState> body) {
+    body->close();
+    complete(id, std::move(head));
+  }
+  void stream_ready(uint64_t) override {}
 };
 
 // Completes one request exactly once, callable from ANY thread; copyable handle. The first send()
@@ -28,6 +35,10 @@ class Responder {
   Responder(std::shared_ptr<ResponseSink> sink, uint64_t id);
 
   void send(Response res) const;
+  // Sends `head` (status and headers; a non-empty body becomes the first piece) at once and
+  // returns the stream through which the rest of the body follows; this counts as the send().
+  // After an earlier send() it returns a closed stream.
+  ResponseStream stream(Response head) const;
   bool sent() const;
 
  private:

@@ -71,9 +71,12 @@ Response json_response(bhttp::status status, std::string json_body) {
   return make_response(status, std::move(json_body), "application/json");
 }
 
+std::string error_json(std::string_view code, std::string_view message) {
+  return "{\"code\":" + json_quote(code) + ",\"message\":" + json_quote(message) + "}";
+}
+
 Response error_response(bhttp::status status, std::string_view code, std::string_view message) {
-  return json_response(
-      status, "{\"code\":" + json_quote(code) + ",\"message\":" + json_quote(message) + "}");
+  return json_response(status, error_json(code, message));
 }
 
 bhttp::status http_status_for(StatusCode code) {
@@ -102,9 +105,11 @@ bhttp::status http_status_for(StatusCode code) {
   return bhttp::status::internal_server_error;
 }
 
+std::string status_json(const Status& s) { return error_json(status_code_name(s.code()), s.message()); }
+
 Response status_response(const Status& s) {
   OS_CHECK(!s.is_ok());
-  Response res = error_response(http_status_for(s.code()), status_code_name(s.code()), s.message());
+  Response res = json_response(http_status_for(s.code()), status_json(s));
   if (s.code() == StatusCode::kBusy || s.code() == StatusCode::kAborted) {
     res.set(bhttp::field::retry_after, "1");
   }

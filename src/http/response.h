@@ -27,7 +27,11 @@ std::string json_quote(std::string_view s);
 Response make_response(boost::beast::http::status status, std::string body,
                        std::string_view content_type);
 Response json_response(boost::beast::http::status status, std::string json_body);
-// `{"code":"<code>","message":"<message>"}` with Content-Type application/json.
+// `{"code":"<code>","message":"<message>"}`.
+std::string error_json(std::string_view code, std::string_view message);
+// error_json(status_code_name(s.code()), s.message()): an error inside a streamed body.
+std::string status_json(const Status& s);
+// error_json(code, message) with Content-Type application/json.
 Response error_response(boost::beast::http::status status, std::string_view code,
                         std::string_view message);
 

@@ -2,12 +2,15 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -31,7 +34,12 @@ Session::Session(net::ip::tcp::socket socket, std::shared_ptr<ServerContext> ctx
       stream_(std::move(socket)),
       timer_(stream_.get_executor()),
       counted_(counted),
-      reject_(reject) {}
+      reject_(reject) {
+  // Streamed responses write small chunks; Nagle's algorithm would hold each one back until the
+  // previous is acknowledged (tens of ms with delayed ACKs). Whole responses go in one write anyway.
+  beast::error_code ec;
+  stream_.socket().set_option(net::ip::tcp::no_delay(true), ec);
+}
 
 Session::~Session() {
   if (index_id_ != 0) ctx_->remove_session(index_id_);
@@ -138,6 +146,12 @@ void Session::on_read(beast::error_code ec, size_t) {
 void Session::on_read_error(beast::error_code ec) {
   if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
       ec == bhttp::error::partial_message) {
+    // A client that closes its side while a response streams has gone away (EventSource, curl
+    // -N): stop at once rather than stream into a dead socket until a write fails.
+    if (std::any_of(queue_.begin(), queue_.end(), [](const Entry& e) { return e.stream != nullptr; })) {
+      final_close();
+      return;
+    }
     // The peer closed its side: answer what was read, then close.
     read_done_ = true;
     maybe_close();
@@ -182,24 +196,44 @@ void Session::complete(uint64_t id, Response res) {
   if (ctx_->stopped.load()) return;
   net::post(stream_.get_executor(),
             [self = shared_from_this(), id, res = std::move(res)]() mutable {
-              self->on_complete(id, std::move(res));
+              self->on_complete(id, std::move(res), nullptr);
             });
 }
 
-void Session::on_complete(uint64_t id, Response res) {
-  if (closed_ || queue_.empty() || id < queue_.front().id) return;
-  size_t index = id - queue_.front().id;
-  if (index >= queue_.size() || queue_[index].res) return;
-  Entry& e = queue_[index];
+void Session::complete_stream(uint64_t id, Response head, std::shared_ptr<StreamState> body) {
+  if (ctx_->stopped.load()) return body->close();
+  net::post(stream_.get_executor(),
+            [self = shared_from_this(), id, head = std::move(head), body = std::move(body)]() mutable {
+              self->on_complete(id, std::move(head), std::move(body));
+            });
+}
+
+void Session::stream_ready(uint64_t) {
+  if (ctx_->stopped.load()) return;
+  // Only the front entry is ever written, so there is nothing to look up: do_write checks it.
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+}
+
+void Session::on_complete(uint64_t id, Response res, std::shared_ptr<StreamState> body) {
+  if (closed_ || queue_.empty() || id < queue_.front().id || id - queue_.front().id >= queue_.size() ||
+      queue_[id - queue_.front().id].res) {
+    if (body) body->close();
+    return;
+  }
+  Entry& e = queue_[id - queue_.front().id];
+  // For a stream this is the time to the head, not to the end of an open-ended body.
   double seconds = std::chrono::duration<double>(Clock::now() - e.start).count();
   ctx_->record_request(e.route, e.method, res.result_int(), seconds);
   e.res = std::move(res);
+  e.stream = std::move(body);
+  if (e.stream && ctx_->draining.load()) e.stream->shut_down();  // drain() ran before this head
   do_write();
 }
 
 void Session::do_write() {
   if (writing_ || closed_ || closing_ || queue_.empty() || !queue_.front().res) return;
   Entry& e = queue_.front();
+  if (e.stream) return e.head_sent ? write_chunk(e) : write_head(e);
   Response& res = *e.res;
   // The last response before we stop reading says so, so the client does not reuse the connection.
   bool last = read_done_ && queue_.size() == 1 && read_state_ != ReadState::kRequest;
@@ -216,6 +250,50 @@ void Session::do_write() {
                      beast::bind_front_handler(&Session::on_write, shared_from_this()));
 }
 
+void Session::write_head(Entry& e) {
+  Response& res = *e.res;
+  bool last = read_done_ && queue_.size() == 1 && read_state_ != ReadState::kRequest;
+  // HTTP/1.0 has no chunked encoding: the body ends when the connection closes.
+  e.keep_alive = e.keep_alive && !last && e.version >= 11;
+  res.version(e.version);
+  res.keep_alive(e.keep_alive);
+  if (e.version >= 11) res.chunked(true);
+  res.set(bhttp::field::cache_control, "no-cache");
+  e.head = std::make_unique<bhttp::response_serializer<bhttp::string_body>>(res);
+  writing_ = true;
+  stream_.expires_after(std::chrono::milliseconds(ctx_->opts.write_timeout_ms));
+  bhttp::async_write_header(stream_, *e.head,
+                            beast::bind_front_handler(&Session::on_write, shared_from_this()));
+}
+
+void Session::write_chunk(Entry& e) {
+  if (e.stream_done) return;
+  bool ended = e.stream->take(&e.chunk);
+  bool chunked = e.version >= 11;
+  if (e.chunk.empty()) {
+    if (!ended) return;  // nothing queued: stream_ready() calls again
+    e.stream_done = true;
+    e.chunk_size = chunked ? "0\r\n\r\n" : "";  // the last chunk (no trailers)
+  } else {
+    char size[24];
+    int n = std::snprintf(size, sizeof size, "%zx\r\n", e.chunk.size());
+    e.chunk_size = chunked ? std::string(size, static_cast<size_t>(n)) : "";
+  }
+  static constexpr char kCrlf[] = "\r\n";
+  std::array<net::const_buffer, 3> wire{net::buffer(e.chunk_size), net::buffer(e.chunk),
+                                        net::buffer(kCrlf, chunked && !e.chunk.empty() ? 2 : 0)};
+  writing_ = true;
+  // Each chunk must leave within the write timeout (a client that stopped reading is cut off);
+  // the time between chunks is the producer's (it sends heartbeats).
+  stream_.expires_after(std::chrono::milliseconds(ctx_->opts.write_timeout_ms));
+  net::async_write(stream_, wire, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+}
+
+void Session::close_streams() {
+  for (Entry& e : queue_)
+    if (e.stream) e.stream->close();
+}
+
 void Session::on_write(beast::error_code ec, size_t) {
   writing_ = false;
   if (closed_) return;
@@ -223,6 +301,11 @@ void Session::on_write(beast::error_code ec, size_t) {
     log_rate_limited("write", ec);
     final_close();
     return;
+  }
+  if (Entry& e = queue_.front(); e.stream) {
+    e.head_sent = true;
+    if (!e.stream_done) return do_write();
+    e.stream->close();  // releases this session
   }
   bool keep_alive = queue_.front().keep_alive;
   queue_.pop_front();
@@ -297,6 +380,9 @@ void Session::drain() {
   if (ctx_->stopped.load()) return;
   net::post(stream_.get_executor(), [self = shared_from_this()] {
     self->read_done_ = true;
+    // Open-ended bodies would keep the connection forever: end them after what is queued.
+    for (Entry& e : self->queue_)
+      if (e.stream) e.stream->shut_down();
     self->maybe_close();
   });
 }
@@ -317,6 +403,8 @@ void Session::final_close() {
         ("connection closed with " + std::to_string(dropped) + " request(s) unanswered").c_str());
   }
   // Entries stay until the session dies: a cancelled write may still reference its response.
+  // Their streams let go of the session now, so nothing keeps it alive.
+  close_streams();
   stream_.close();
   if (index_id_ != 0) {
     ctx_->remove_session(index_id_);

@@ -8,6 +8,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 
 #include <array>
 #include <chrono>
@@ -37,6 +38,10 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
   void run();
   // Any thread. Answers request `id`; ignored once the connection is closed.
   void complete(uint64_t id, Response res) override;
+  // Any thread. Answers request `id` with `head`, then streams `body` (chunked) until it ends.
+  void complete_stream(uint64_t id, Response head, std::shared_ptr<StreamState> body) override;
+  // Any thread. The stream of request `id` has bytes queued or ended.
+  void stream_ready(uint64_t id) override;
   // Any thread. Finish the requests already read, read no more, then close.
   void drain();
   // Any thread. Close now; outstanding requests are dropped (and logged).
@@ -51,7 +56,16 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
     std::string method;
     std::string route;
     Clock::time_point start;
-    std::optional<Response> res;  // set once the handler answered
+    std::optional<Response> res;  // set once the handler answered (the head, when streamed)
+    // A streamed body (Responder::stream): the head is written first, then each take() as one
+    // chunk, then the last chunk. HTTP/1.0 clients get the raw bytes and a close instead.
+    std::shared_ptr<StreamState> stream = nullptr;
+    std::unique_ptr<boost::beast::http::response_serializer<boost::beast::http::string_body>> head =
+        nullptr;
+    bool head_sent = false;
+    bool stream_done = false;  // the last chunk is being (or was) written
+    std::string chunk_size = {};  // hex size line of the chunk being written
+    std::string chunk = {};       // payload of the chunk being written
   };
   // What the single pending read (if any) is for.
   enum class ReadState { kNone, kIdle, kRequest, kLinger };
@@ -63,8 +77,11 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
   void on_read(boost::beast::error_code ec, size_t n);
   void on_read_error(boost::beast::error_code ec);
   void reply_error(unsigned status, const char* code, const std::string& message);
-  void on_complete(uint64_t id, Response res);
+  void on_complete(uint64_t id, Response res, std::shared_ptr<StreamState> body);
   void do_write();
+  void write_head(Entry& e);
+  void write_chunk(Entry& e);
+  void close_streams();
   void on_write(boost::beast::error_code ec, size_t n);
   void maybe_close();
   void do_close();

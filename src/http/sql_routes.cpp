@@ -3,10 +3,11 @@
 //                       element per statement (CREATE, DROP, TERMINATE, SHOW, DESCRIBE, pull).
 //   POST /query-stream  {"sql":"SELECT ...;","properties":{...}} (also "ksql"/"streamsProperties")
 //                       -> a header line {"queryId",...,"columnNames","columnTypes"} then one JSON
-//                       array per row. A pull query answers at once. A push query runs on the
-//                       engine's PushRunner until LIMIT rows arrived or ?timeout= ms passed
-//                       (default 10000), then the rows are sent: the server's sessions write
-//                       whole responses (Content-Length), so rows are not yet flushed one by one.
+//                       array per row. A pull query answers at once. A push query streams: the
+//                       header goes out at once and each row as soon as its record is in the log
+//                       (chunked), until LIMIT rows, ?timeout= ms if given, the client leaving, or
+//                       the server stopping. A storage error mid-stream ends it with a line
+//                       {"code":...,"message":...}.
 #include <simdjson.h>
 
 #include <atomic>
@@ -87,6 +88,26 @@ void post_ksql(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respond
   res.send(json_response(bhttp::status::ok, body + "]"));
 }
 
+// A push query's response, touched only on its PushRunner thread. The head goes out on the first
+// call, from that thread, so a query the runner refuses (Busy) can still be answered 503.
+class PushResponse {
+ public:
+  PushResponse(Responder res, std::string header) : res_(std::move(res)), header_(std::move(header)) {}
+  const ResponseStream& stream() {
+    if (!started_) {
+      started_ = true;
+      stream_ = res_.stream(make_response(bhttp::status::ok, header_ + "\n", kDelimited));
+    }
+    return stream_;
+  }
+
+ private:
+  Responder res_;
+  std::string header_;
+  bool started_ = false;
+  ResponseStream stream_;
+};
+
 Response rows_response(const std::string& header, const std::vector<std::vector<sql::Value>>& rows) {
   std::string body = header + "\n";
   for (const auto& row : rows) body += sql::row_json(row) + "\n";
@@ -107,17 +128,24 @@ void post_query_stream(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r,
     if (!result.ok()) return res.send(status_response(result.status()));
     return res.send(rows_response(sql::query_header_json(query_id, result->columns, result->column_types), result->rows));
   }
-  auto timeout = parse_timeout(r, *ctx);
+  auto timeout = parse_stream_timeout(r, *ctx);
   if (!timeout.ok()) return res.send(status_response(timeout.status()));
   auto query = ctx->sql->start_push(*st, req->props);
   if (!query.ok()) return res.send(status_response(query.status()));
-  std::string header = sql::query_header_json(query_id, (*query)->columns(), (*query)->column_types());
+  auto out = std::make_shared<PushResponse>(
+      res, sql::query_header_json(query_id, (*query)->columns(), (*query)->column_types()));
   Status started = ctx->sql->push_runner().run(
-      std::move(*query), std::chrono::milliseconds(*timeout),
-      [res, header](Status s, std::vector<std::vector<sql::Value>> rows) {
-        if (!s.is_ok()) return res.send(status_response(s));
-        res.send(rows_response(header, rows));
-      });
+      std::move(*query), *timeout,
+      [out](std::vector<std::vector<sql::Value>> rows) {
+        std::string lines;
+        for (const auto& row : rows) lines += sql::row_json(row) + "\n";
+        return out->stream().write(lines);
+      },
+      [out](Status s) {
+        if (!s.is_ok()) out->stream().write(status_json(s) + "\n");
+        out->stream().end();
+      },
+      [out] { return !out->stream().closed(); });
   if (!started.is_ok()) res.send(status_response(started));
 }
 

@@ -1,17 +1,20 @@
 // GET /v1/topics/{topic}/stream?offset=earliest|latest|N&group=G&timeout=MS: a topic as
 // Server-Sent Events (text/event-stream) for the simplest clients (EventSource, curl -N).
 //
-// Each record is one event: `id: <cursor>`, `event: record`, `data: <record_json>`. The cursor is
-// `<partition>-<offset>` of the last record delivered from each partition, comma-separated
-// (`0-41` on a one-partition topic), so `Last-Event-ID` resumes every partition exactly.
+// The response stays open and each record is sent as one event as soon as it is in the log:
+// `id: <cursor>`, `event: record`, `data: <record_json>`. The cursor is `<partition>-<offset>` of
+// the last record delivered from each partition, comma-separated (`0-41` on a one-partition
+// topic), so `Last-Event-ID` resumes every partition exactly. Every 15 s without records a
+// `: heartbeat` comment with the unchanged cursor as an id-only event keeps proxies from closing
+// the connection and finds clients that left. The stream ends when the client leaves, the
+// server stops, or ?timeout= ms passed (timeout=0: what is there now, then the end); `retry:`
+// tells EventSource to reconnect with Last-Event-ID a second later.
 //
-// The server's sessions write whole responses, so one response is one batch: it is answered as
-// soon as records exist (or after ?timeout= ms with a `: heartbeat` comment and the unchanged
-// cursor as an id-only event), and says `retry: 100`, so EventSource reconnects at once with
-// Last-Event-ID and follows the topic live. Start positions, per partition: the Last-Event-ID
-// header (or ?lastEventId=), else the group's committed offset when group= is given, else
-// ?offset= (default latest). With group=, each batch's positions are committed (once durable)
-// before it is sent: at-most-once per batch, the same offsets `orderstream groups describe` shows.
+// Start positions, per partition: the Last-Event-ID header (or ?lastEventId=), else the group's
+// committed offset when group= is given, else ?offset= (default latest). With group=, each
+// batch's positions are committed (once durable) before it is sent: at-most-once per batch, the
+// same offsets `orderstream groups describe` shows. A client that reads slower than the topic
+// grows is not buffered for without bound: reading pauses while 4 MB are queued for it.
 #include <algorithm>
 #include <charconv>
 
@@ -95,65 +98,109 @@ Result<std::map<TpKey, int64_t>> start_positions(const log::Log& log, const log:
   return out;
 }
 
+constexpr size_t kMaxBufferedBytes = 4 << 20;
+constexpr std::chrono::milliseconds kHeartbeat{15000};
+using Clock = std::chrono::steady_clock;
+
 struct Stream {
+  std::shared_ptr<ApiContext> ctx;
   std::string group;
   std::map<TpKey, int64_t> positions;
   size_t rotate = 0;
+  Clock::time_point end = Clock::time_point::max();
+  ResponseStream out;
 };
 
-Response sse_response(std::string body) {
-  Response rsp = make_response(bhttp::status::ok, "retry: 100\n\n" + body, "text/event-stream");
-  rsp.set(bhttp::field::cache_control, "no-cache");
-  return rsp;
+// The records after s->positions (up to about kMaxBatchBytes) as events, moving the positions.
+Result<std::string> next_batch(Stream& s) {
+  OS_ASSIGN_OR_RETURN(log::ReadView view, s.ctx->log->read_view());
+  std::string events;
+  Status st = scan_positions(view, &s.positions, s.rotate++, [&](const TpKey& tp, const log::RecordView& rec) {
+    if (!events.empty() && events.size() > kMaxBatchBytes) return false;
+    std::string json = record_json(tp.first, tp.second, rec);
+    // The id must name this record's position, so move it before writing the cursor.
+    s.positions[tp] = rec.offset.v + 1;
+    events += "id: " + cursor(s.positions) + "\nevent: record\ndata: " + json + "\n\n";
+    return true;
+  });
+  if (!st.is_ok()) return st;
+  return events;
+}
+
+// Ends the stream with an error event (the status line is long gone).
+void fail(const Stream& s, const Status& st) {
+  s.out.write("event: error\ndata: " + status_json(st) + "\n\n");
+  s.out.end();
+}
+
+void pump(const std::shared_ptr<Stream>& s, bool first = false);
+
+// Sends a batch; under group= its positions are committed first. Then waits for the next.
+void deliver(const std::shared_ptr<Stream>& s, std::string events) {
+  if (s->group.empty()) {
+    s->out.write(events);
+    return pump(s);
+  }
+  commit_group_offsets(s->ctx->orders->writer(), s->group, s->positions,
+                       [s, events = std::move(events)](const Status& st) {
+                         if (!st.is_ok()) return fail(*s, st);
+                         s->out.write(events);
+                         pump(s);
+                       });
+}
+
+// Waits for records (or the heartbeat, or the end) and delivers them; one wait at a time.
+void pump(const std::shared_ptr<Stream>& s, bool first) {
+  if (s->out.closed()) return;  // the client left or the server is stopping
+  auto now = Clock::now();
+  auto heartbeat = [s] { s->out.write(": heartbeat\nid: " + cursor(s->positions) + "\n\n"); };
+  if (!first && now >= s->end) {
+    heartbeat();
+    return s->out.end();
+  }
+  auto wait = s->end - now < kHeartbeat ? std::chrono::duration_cast<std::chrono::milliseconds>(s->end - now)
+                                        : kHeartbeat;
+  poll_log(
+      *s->ctx->io, *s->ctx->log, std::max(wait, std::chrono::milliseconds(0)),
+      [s]() -> bool {
+        if (s->out.closed()) return true;
+        if (s->out.buffered() > kMaxBufferedBytes) return false;  // retried after the next commit
+        auto events = next_batch(*s);
+        if (!events.ok()) {
+          fail(*s, events.status());
+          return true;
+        }
+        if (events->empty()) return false;
+        deliver(s, std::move(*events));
+        return true;
+      },
+      [s, heartbeat] {
+        if (Clock::now() >= s->end) {
+          heartbeat();
+          return s->out.end();
+        }
+        heartbeat();
+        pump(s);
+      });
 }
 
 void stream_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
   const std::string topic = r.params.at("topic");
   auto info = ctx->log->topic(topic);
   if (!info.ok()) return res.send(proxy_error(bhttp::status::not_found, 40401, "topic '" + topic + "' not found"));
-  auto timeout = parse_timeout(r, *ctx);
+  auto timeout = parse_stream_timeout(r, *ctx);
   if (!timeout.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, timeout.status().message()));
   auto s = std::make_shared<Stream>();
+  s->ctx = ctx;
   s->group = r.query.count("group") ? r.query.at("group") : "";
   auto start = start_positions(*ctx->log, *info, r, s->group);
   if (!start.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, start.status().message()));
   s->positions = std::move(*start);
-  const log::Log* log = ctx->log;
-  auto send_batch = [ctx, s, res](std::string body) {
-    if (s->group.empty()) return res.send(sse_response(std::move(body)));
-    commit_group_offsets(ctx->orders->writer(), s->group, s->positions,
-                         [res, body = std::move(body)](const Status& st) {
-                           res.send(st.is_ok() ? sse_response(body) : proxy_status_error(st));
-                         });
-  };
-  auto attempt = [s, log, res, send_batch]() -> bool {
-    auto view = log->read_view();
-    if (!view.ok()) {
-      res.send(proxy_status_error(view.status()));
-      return true;
-    }
-    std::string body;
-    size_t count = 0;
-    Status st = scan_positions(*view, &s->positions, s->rotate++, [&](const TpKey& tp, const log::RecordView& rec) {
-      if (count > 0 && body.size() > kMaxBatchBytes) return false;
-      std::string json = record_json(tp.first, tp.second, rec);
-      // The id must name this record's position, so move it before writing the cursor.
-      s->positions[tp] = rec.offset.v + 1;
-      body += "id: " + cursor(s->positions) + "\nevent: record\ndata: " + json + "\n\n";
-      ++count;
-      return true;
-    });
-    if (!st.is_ok()) {
-      res.send(proxy_status_error(st));
-      return true;
-    }
-    if (count == 0) return false;
-    send_batch(std::move(body));
-    return true;
-  };
-  poll_log(*ctx->io, *log, std::chrono::milliseconds(*timeout), attempt, [s, send_batch] {
-    send_batch(": heartbeat\nid: " + cursor(s->positions) + "\n\n");
-  });
+  if (*timeout) s->end = Clock::now() + **timeout;
+  Response head = make_response(bhttp::status::ok, "retry: 1000\n\n", "text/event-stream");
+  head.set("X-Accel-Buffering", "no");  // tells a fronting nginx not to buffer the stream
+  s->out = res.stream(std::move(head));
+  pump(s, true);
 }
 
 }  // namespace

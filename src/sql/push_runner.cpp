@@ -13,7 +13,8 @@ void PushRunner::reap_locked() {
   }
 }
 
-Status PushRunner::run(std::unique_ptr<PushQuery> query, std::chrono::milliseconds max_wait, Done done) {
+Status PushRunner::run(std::unique_ptr<PushQuery> query, std::optional<std::chrono::milliseconds> max_wait,
+                       Rows rows, Done done, Alive alive) {
   std::lock_guard lock(mu_);
   if (stopping_.load()) return aborted("shutting down");
   reap_locked();
@@ -21,18 +22,23 @@ Status PushRunner::run(std::unique_ptr<PushQuery> query, std::chrono::millisecon
     return busy(std::to_string(max_running_) + " push queries are running; try again later");
   Run& run = runs_.emplace_back();
   std::shared_ptr<PushQuery> q(std::move(query));
-  run.thread = std::thread([this, &run, q, max_wait, done = std::move(done)] {
-    auto deadline = std::chrono::steady_clock::now() + max_wait;
-    std::vector<std::vector<Value>> rows;
+  run.thread = std::thread([this, &run, q, max_wait, rows = std::move(rows), done = std::move(done),
+                            alive = std::move(alive)] {
+    using Clock = std::chrono::steady_clock;
+    // Bounded waits so that stop() and a departed client are noticed within 100 ms.
+    constexpr std::chrono::milliseconds kCheck{100};
+    auto deadline = max_wait ? Clock::now() + *max_wait : Clock::time_point::max();
     Status st;
-    while (!q->done() && !stopping_.load()) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    while (!q->done() && !stopping_.load() && (!alive || alive())) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) break;
-      // Bounded waits so that stop() is noticed within 100 ms.
-      st = q->poll(&rows, std::min(left, std::chrono::milliseconds(100)));
+      std::vector<std::vector<Value>> batch;
+      st = q->poll(&batch, std::min(left, kCheck));
+      // Rows read before a storage error are still given.
+      if (!batch.empty() && !rows(std::move(batch))) break;
       if (!st.is_ok()) break;
     }
-    done(st, std::move(rows));
+    done(st);
     run.finished.store(true);
   });
   return Status::ok();

@@ -129,6 +129,41 @@ TEST_SUITE("e2e sql") {
     CHECK(rows[2] == R"(["p2"])");
   }
 
+  TEST_CASE("a push query streams each row on the open connection as its record arrives, and ends when the client leaves") {
+    ServerFixture s;
+    s.start(2);
+    REQUIRE(s.put("/v1/inventory/JUMPERS", "{\"stock\":100}").status == 200);
+    // Opens a push query with no LIMIT and no timeout over a raw socket; true once its header came.
+    auto open = [&](RawSocket& sock, std::string* seen) {
+      std::string body = "{\"sql\":\"SELECT id, customerId FROM orders WHERE state = 'CREATED' EMIT CHANGES;\"}";
+      REQUIRE(sock.write("POST /query-stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n" + body));
+      return sock.read_until(seen, "\"columnNames\":[\"id\",\"customerId\"]");
+    };
+    {
+      RawSocket sock(s.port);
+      std::string seen;
+      REQUIRE_MESSAGE(open(sock, &seen), seen);
+      CHECK(seen.find("Transfer-Encoding: chunked\r\n") != std::string::npos);
+      // Each row arrives before the next order is posted.
+      for (int i = 0; i < 3; ++i) {
+        order(s, "s" + std::to_string(i), 7);
+        REQUIRE_MESSAGE(sock.read_until(&seen, "[\"s" + std::to_string(i) + "\",7]\n"), seen);
+      }
+    }
+    // A departed client frees its query: far more queries than may run at once (16) open and
+    // close one after another, and each is accepted once the one before it noticed.
+    for (int i = 0; i < 40; ++i) {
+      std::string seen;
+      bool opened = wait_until([&] {
+        RawSocket sock(s.port);
+        seen.clear();
+        return open(sock, &seen);
+      }, 30s);
+      REQUIRE_MESSAGE(opened, "query " << i << " was refused: " << seen);
+    }
+  }
+
   TEST_CASE("bad SQL requests get a 400 with what is wrong and where") {
     ServerFixture s;
     s.start(2);

@@ -1,5 +1,7 @@
 // GET /v1/topics/{topic}/stream (Server-Sent Events) against the real binary: records produced
-// after connecting arrive, Last-Event-ID resumes exactly after the last event, group= commits.
+// after connecting arrive one by one on the open connection, Last-Event-ID resumes exactly after
+// the last event, group= commits, a departed client is noticed and a stopping server ends the
+// stream cleanly.
 #include <doctest/doctest.h>
 
 #include <future>
@@ -40,36 +42,49 @@ std::string get_with_last_event_id(ServerFixture& s, const std::string& target, 
 
 }  // namespace
 
-TEST_CASE("sse: a stream receives records produced after connecting and resumes with Last-Event-ID") {
+// Opens a stream over a raw socket and reads its head.
+void open_stream(RawSocket& sock, const std::string& target, std::string* seen) {
+  REQUIRE(sock.connected());
+  REQUIRE(sock.write("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+  REQUIRE_MESSAGE(sock.read_until(seen, "retry: 1000"), *seen);
+  CHECK(seen->rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(seen->find("Content-Type: text/event-stream\r\n") != std::string::npos);
+  CHECK(seen->find("Transfer-Encoding: chunked\r\n") != std::string::npos);
+}
+
+// The `http_connections_open` gauge.
+int open_connections(ServerFixture& s) {
+  std::string m = s.get("/metrics").body;
+  size_t at = m.find("\nhttp_connections_open ");
+  REQUIRE(at != std::string::npos);
+  return std::stoi(m.substr(at + 23));
+}
+
+TEST_CASE("sse: records produced after connecting arrive one by one on the open stream, and Last-Event-ID resumes") {
   ServerFixture s;
   start_with_topic(s, kTopic, 1);
   produce(s, kTopic, "{\"value\":{\"n\":-1}}");  // offset 0: before the stream's start
-  auto stream = std::async(std::launch::async, [&] {
-    return http_request(s.port, bhttp::verb::get, std::string("/v1/topics/") + kTopic + "/stream?offset=1&timeout=60000");
-  });
-  // Produce until the stream answers, so the test does not depend on when it connected.
-  int produced = 0;
-  bool answered = wait_until([&] {
-    produce(s, kTopic, "{\"key\":\"k\",\"value\":{\"n\":" + std::to_string(produced++) + "}}");
-    return stream.wait_for(std::chrono::milliseconds(200)) == std::future_status::ready;
-  }, std::chrono::seconds(30));
-  REQUIRE_MESSAGE(answered, "the stream did not answer after a produce");
-  HttpResult r = stream.get();
-  REQUIRE_MESSAGE(r.status == 200, r.body);
-  CHECK(r.header("content-type") == "text/event-stream");
-  CHECK(r.body.find("event: record\ndata: {\"topic\":\"sse-events\",\"key\":\"k\",\"value\":{\"n\":0}") !=
+  RawSocket sock(s.port);
+  std::string seen;
+  open_stream(sock, std::string("/v1/topics/") + kTopic + "/stream?offset=1", &seen);
+  // Each record arrives before the next is produced: the connection stays open.
+  for (int n = 0; n < 3; ++n) {
+    produce(s, kTopic, "{\"key\":\"k\",\"value\":{\"n\":" + std::to_string(n) + "}}");
+    REQUIRE_MESSAGE(sock.read_until(&seen, "\"value\":{\"n\":" + std::to_string(n) + "}"), seen);
+  }
+  CHECK(seen.find("event: record\ndata: {\"topic\":\"sse-events\",\"key\":\"k\",\"value\":{\"n\":0}") !=
         std::string::npos);
-  CHECK(r.body.find("{\"n\":-1}") == std::string::npos);
-  const std::string id = last_id(r.body);
-  CHECK(id.rfind("0-", 0) == 0);
+  CHECK(seen.find("{\"n\":-1}") == std::string::npos);
+  CHECK(count(seen, "event: record") == 3);
+  const std::string id = last_id(seen);
+  CHECK(id == "0-3");
 
-  // Resume: everything after the last event, once.
-  size_t delivered = count(r.body, "event: record");
+  // Resume: everything after the last event, once (timeout=0: what is there, then the end).
   produce(s, kTopic, "{\"value\":{\"n\":100}},{\"value\":{\"n\":101}}");
   std::string resumed = get_with_last_event_id(s, std::string("/v1/topics/") + kTopic + "/stream?timeout=0", id);
   CHECK(resumed.find("HTTP/1.1 200") == 0);
-  CHECK(count(resumed, "event: record") == static_cast<size_t>(produced) - delivered + 2);
-  CHECK(resumed.find("\"value\":{\"n\":0}") == std::string::npos);
+  CHECK(count(resumed, "event: record") == 2);
+  CHECK(resumed.find("\"value\":{\"n\":2}") == std::string::npos);
   CHECK(resumed.find("\"value\":{\"n\":101}") != std::string::npos);
   // Nothing new after the last id: a heartbeat with the same cursor.
   std::string idle = get_with_last_event_id(s, std::string("/v1/topics/") + kTopic + "/stream?timeout=0",
@@ -77,6 +92,28 @@ TEST_CASE("sse: a stream receives records produced after connecting and resumes 
   CHECK(idle.find(": heartbeat") != std::string::npos);
   CHECK(count(idle, "event: record") == 0);
   CHECK(last_id(idle) == last_id(resumed));
+}
+
+TEST_CASE("sse: a client that disconnects is noticed, and stopping the server ends open streams cleanly") {
+  ServerFixture s;
+  start_with_topic(s, kTopic, 2);
+  const int base = open_connections(s);  // the /metrics request's own connection
+  {
+    RawSocket gone(s.port);
+    std::string seen;
+    open_stream(gone, std::string("/v1/topics/") + kTopic + "/stream", &seen);
+    CHECK(open_connections(s) == base + 1);
+  }
+  CHECK(wait_until([&] { return open_connections(s) == base; }, std::chrono::seconds(30)));
+
+  RawSocket open(s.port);
+  std::string seen;
+  open_stream(open, std::string("/v1/topics/") + kTopic + "/stream?offset=earliest", &seen);
+  produce(s, kTopic, "{\"key\":\"a\",\"value\":\"before-stop\"}");
+  REQUIRE(open.read_until(&seen, "before-stop"));
+  CHECK(s.stop() == 0);
+  // The body ends with the last chunk, not a reset.
+  CHECK_MESSAGE(open.read_until(&seen, "\r\n0\r\n\r\n"), seen);
 }
 
 TEST_CASE("sse: with group= the progress is committed and a new stream resumes after it") {

@@ -4,9 +4,13 @@
 
 #include <simdjson.h>
 
+#include <atomic>
+#include <mutex>
+
 #include "log/read_view.h"
 #include "sql/parser.h"
 #include "sql/result_format.h"
+#include "sql/push_runner.h"
 #include "support/check_ok.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
@@ -147,6 +151,45 @@ TEST_CASE("push queries follow a stream from its end or its beginning, filter, p
     auto q = f.engine->start_push(*st, f.props);
     CHECK(q.status().message().find("push queries with JOIN or GROUP BY are not supported") != std::string::npos);
   }
+}
+
+TEST_CASE("the push runner hands over rows as their records arrive and ends a run its caller leaves") {
+  EngineFixture f;
+  PushRunner runner(1);
+  std::mutex mu;
+  std::vector<std::string> rows;  // GUARDED_BY(mu)
+  std::atomic<bool> wanted{true}, done{false};
+  auto seen = [&] {
+    std::lock_guard lock(mu);
+    return rows;
+  };
+  REQUIRE_OK(runner.run(
+      f.push("SELECT id FROM orders EMIT CHANGES;"), std::nullopt,
+      [&](std::vector<std::vector<Value>> batch) {
+        std::lock_guard lock(mu);
+        for (const auto& r : batch) rows.push_back(row_json(r));
+        return true;
+      },
+      [&](Status st) {
+        CHECK_OK(st);
+        done = true;
+      },
+      [&] { return wanted.load(); }));
+  // Each row is handed over before the next record exists: no batching until an end.
+  f.order("r1", 1, "CREATED");
+  CHECK(test::wait_until([&] { return seen() == std::vector<std::string>{R"(["r1"])"}; }, 10s));
+  f.order("r2", 1, "CREATED");
+  CHECK(test::wait_until([&] { return seen().size() == 2; }, 10s));
+  // One run at a time here: a second is refused while the first runs.
+  CHECK(runner.run(f.push("SELECT id FROM orders EMIT CHANGES;"), std::nullopt,
+                   [](auto) { return true; }, [](Status) {}).code() == StatusCode::kBusy);
+  wanted = false;  // the caller left
+  CHECK(test::wait_until([&] { return done.load(); }, 10s));
+  CHECK_OK(runner.run(f.push("SELECT id FROM orders EMIT CHANGES LIMIT 1;"), std::nullopt,
+                      [](auto) { return true; }, [](Status) {}));
+  runner.stop();  // ends a run that waits for rows
+  CHECK(runner.run(f.push("SELECT id FROM orders EMIT CHANGES;"), std::nullopt, [](auto) { return true; },
+                   [](Status) {}).code() == StatusCode::kAborted);
 }
 
 TEST_CASE("persistent queries run on their own threads and resume after the engine is reopened") {

@@ -185,6 +185,21 @@ class RawSocket {
     return out;
   }
 
+  // Appends what arrives to *seen until `until` is in it (true), the connection ends or
+  // `timeout_ms` pass (false). For streamed responses, where `until` may span several reads.
+  bool read_until(std::string* seen, const std::string& until, int timeout_ms = 10000) {
+    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (seen->find(until) == std::string::npos) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      bool closed = false;
+      // Short reads, so `until` split across reads is found by the check above.
+      *seen += read(static_cast<int>(std::min<int64_t>(left.count(), 200)), until, &closed);
+      if (closed) return seen->find(until) != std::string::npos;
+    }
+    return true;
+  }
+
  private:
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::socket socket_;
