@@ -78,7 +78,7 @@ class ConsumerInstance {
   const std::string name_;
   const bool earliest_;
   const bool auto_commit_;
-  std::mutex fetch_mu_;  // held for a whole fetch; never while taking mu_ from outside fetch
+  std::mutex fetch_mu_;  // serializes fetch(); taken only there, before mu_
   mutable std::mutex mu_;
   std::vector<std::string> topics_;    // GUARDED_BY(mu_)
   std::map<TpKey, int64_t> position_;  // GUARDED_BY(mu_): assigned partition -> next offset
@@ -105,7 +105,8 @@ class ConsumerInstances {
   // the next refresh() retries the rebalance).
   Status remove(const std::string& group, const std::string& name);
   // Replaces the subscription and rebalances; NotFound for an unknown topic (nothing changes).
-  // An instance removed meanwhile is no member any more: nothing to rebalance.
+  // When the rebalance fails the subscription is kept and the next refresh() retries. An
+  // instance removed meanwhile is no member any more: nothing to rebalance.
   Status subscribe(ConsumerInstance& inst, const std::vector<std::string>& topics);
   Status unsubscribe(ConsumerInstance& inst);
   // Cheap check before a fetch: expires idle instances, and rebalances inst's group if a subscribed
