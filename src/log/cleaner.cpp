@@ -1,5 +1,8 @@
 // Compaction and retention. Both only delete records (offsets never change) and update the
 // partition's metadata in the same txn, so a crash mid-way leaves the old or the new state.
+// Only retention moves a partition's start (Kafka's log start offset): compaction leaves gaps,
+// so a consumer's committed offset stays inside [start, end] however far behind it is, and a
+// read from inside a gap continues at the next record kept.
 #include <unordered_map>
 
 #include "log/coding.h"
@@ -40,8 +43,6 @@ Status LogImpl::compact_partition(WriteTxn& w, const TopicPartition& tp, const T
   OS_RETURN_IF_ERROR(cur.open(*w.txn_, s->dbi));
   OS_ASSIGN_OR_RETURN(bool found, cur.first());
   RecordView rv;
-  bool any_left = false;
-  Offset first_left = s->end;
   while (found) {
     Offset off(static_cast<int64_t>(decode_fixed64_be(cur.key().data())));
     if (Status st = decode_record(off, cur.value(), &rv); !st.is_ok())
@@ -57,13 +58,9 @@ Status LogImpl::compact_partition(WriteTxn& w, const TopicPartition& tp, const T
       stats->records_removed += 1;
       stats->bytes_removed += size;
       if (expired_tombstone) stats->tombstones_removed += 1;
-    } else if (!any_left) {
-      any_left = true;
-      first_left = off;
     }
     OS_ASSIGN_OR_RETURN(found, cur.next());
   }
-  s->start = any_left ? first_left : s->end;
   return Status::ok();
 }
 

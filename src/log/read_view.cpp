@@ -78,10 +78,11 @@ Result<Offset> ReadView::scan(const TopicPartition& tp, Offset from, size_t max_
     if (!fn(rv) || seen >= max_records) break;
     found = cur.next();
   }
-  if (seen == 0) {
-    // Nothing at or after `from`: continue from the partition's start if `from` is before it.
+  if (seen == 0 && max_records > 0) {
+    // Nothing at or after `from`: whatever lies before the end was removed (retention, or
+    // compaction's gaps), so the reader may continue at the end. Later appends land there.
     OS_ASSIGN_OR_RETURN(PartitionInfo info, partition_info(tp));
-    if (next < info.start) next = info.start;
+    if (next < info.end) next = info.end;
   }
   return next;
 }

@@ -54,7 +54,7 @@ class ReadView {
   Result<PartitionInfo> partition_info(const TopicPartition& tp) const;
   // Visits records with offset >= from, in offset order, until fn returns false, max_records
   // were visited or the end. Returns where to continue: one past the last visited record, or
-  // max(from, start) when none was visited. A bad record stops the scan with Corruption naming
+  // max(from, end) when none was visited (nothing is stored in between). A bad record stops the scan with Corruption naming
   // the partition and offset; records before it were visited.
   Result<Offset> scan(const TopicPartition& tp, Offset from, size_t max_records,
                       const RecordFn& fn) const;

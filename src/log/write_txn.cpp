@@ -52,7 +52,6 @@ Result<Offset> WriteTxn::append(const TopicPartition& tp, const RecordData& reco
   Status st = txn_->reserve(s->dbi, std::string_view(key, 8), size, MDB_APPEND, &dst);
   if (!st.is_ok()) return st.with_context("appending to " + tp.to_string());
   encode_record_to(off, ts, record, dst, size);
-  if (s->count == 0) s->start = off;
   s->end = off.next();
   s->count += 1;
   s->bytes += static_cast<int64_t>(size);

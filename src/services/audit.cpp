@@ -20,11 +20,10 @@ Result<int32_t> partitions_of(const log::Log& log, const char* topic) {
   return info->partitions;
 }
 
-// Every committed offset lies within its partition's [start, end]. Below start is allowed on a
-// compacted topic: this log's compaction moves start to the first record it keeps (Kafka's never
-// moves the log start), and what lay in [committed, start) was superseded, so nothing is missed.
-Status check_group_offsets(const log::Log& log, const log::ReadView& view, ViolationSink& sink,
-                           AuditSummary& summary) {
+// Every committed offset lies within its partition's [start, end]. Only retention moves start
+// (compaction leaves gaps, as Kafka's does), so an offset below start means a consumer fell
+// behind retention and lost records.
+Status check_group_offsets(const log::ReadView& view, ViolationSink& sink, AuditSummary& summary) {
   OS_ASSIGN_OR_RETURN(std::vector<log::GroupOffset> offsets, view.group_offsets(std::nullopt));
   for (const log::GroupOffset& g : offsets) {
     ++summary.group_offsets;
@@ -35,9 +34,7 @@ Status check_group_offsets(const log::Log& log, const log::ReadView& view, Viola
                          "group " + g.group, "committed offset for a partition that does not exist"});
       continue;
     }
-    Result<log::TopicInfo> topic = log.topic(g.tp.topic);
-    bool compacted = topic.ok() && topic->config.cleanup_policy == log::CleanupPolicy::kCompact;
-    if ((g.offset < info->start && !compacted) || g.offset > info->end)
+    if (g.offset < info->start || g.offset > info->end)
       sink.add(Violation{"offset-out-of-range", g.tp.topic, g.tp.partition, g.offset,
                          "group " + g.group,
                          "committed offset " + std::to_string(g.offset.v) + " is outside [" +
@@ -96,7 +93,7 @@ Result<AuditReport> audit_log(const log::Log& log, const AuditOptions& options) 
   OS_RETURN_IF_ERROR(audit_orders({&view, partitions, &options, &released}, sink, report.summary,
                                   &expected));
   OS_RETURN_IF_ERROR(check_reserved(view, by_product_partitions, expected, sink, report.summary));
-  OS_RETURN_IF_ERROR(check_group_offsets(log, view, sink, report.summary));
+  OS_RETURN_IF_ERROR(check_group_offsets(view, sink, report.summary));
   OS_RETURN_IF_ERROR(check_lag(log, view, options.expect_drained ? &sink : nullptr,
                               &report.summary.lag));
   std::stable_sort(report.violations.begin(), report.violations.end(),

@@ -78,8 +78,8 @@ class ViolationSink {
 //   decisions:   validated-without-pass, validated-with-fail, failed-without-fail (configured
 //                rules only; the aggregator ignores other checks)
 //   inventory:   reserved-mismatch, unreadable-store-value
-//   groups:      offset-out-of-range (committed > end, or < start unless the topic is compacted:
-//                compaction moves start past superseded records), offset-unknown-partition
+//   groups:      offset-out-of-range (committed outside [start, end]; only retention moves
+//                start), offset-unknown-partition
 //   drained:     not-final, lagging-group (only with expect_drained)
 // Orders in flight are exact, not tolerated: an order without a final record is simply not
 // decided yet (a violation only with expect_drained). Its inventory PASS holds a reservation.

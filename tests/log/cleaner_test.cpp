@@ -52,7 +52,7 @@ TEST_SUITE("cleaner") {
     CHECK(offsets(rs) == std::vector<int64_t>{2, 3, 4});
     CHECK(rs[0].value == "b");
     PartitionInfo i = f.info("c", 0);
-    CHECK(i.start == Offset(2));
+    CHECK(i.start == Offset(0));  // only retention moves the log start, as in Kafka
     CHECK(i.end == Offset(5));
     CHECK(i.count == 3);
     // Reads from inside a gap continue at the next stored record.
@@ -82,27 +82,28 @@ TEST_SUITE("cleaner") {
     s = compact(f, "c", 1500);
     CHECK(s.tombstones_removed == 1);
     CHECK(offsets(f.read_all("c", 0)) == std::vector<int64_t>{1});
-    CHECK(f.info("c", 0).start == Offset(1));
+    CHECK(f.info("c", 0).start == Offset(0));
     CHECK(f.info("c", 0).end == Offset(3));
   }
 
-  TEST_CASE("compacting everything away leaves an empty partition at its end offset") {
+  TEST_CASE("compacting everything away leaves an empty partition whose reads continue at its end") {
     LogFixture f;
     f.create("c", 1, compacted(0));
     f.append("c", 0, {{"k", "a", 1}, {"k", std::nullopt, 1}});
     compact(f, "c", 10);
     PartitionInfo i = f.info("c", 0);
     CHECK(i.count == 0);
-    CHECK(i.start == Offset(2));
+    CHECK(i.start == Offset(0));
     CHECK(i.end == Offset(2));
     CHECK(f.read_all("c", 0).empty());
     auto v = f.log->read_view();
     REQUIRE_OK(v);
     auto next = v->scan(test::tp_of("c"), Offset(0), 10, [](const RecordView&) { return true; });
     REQUIRE_OK(next);
-    CHECK(*next == Offset(2));  // max(from, start) when nothing was visited
+    CHECK(*next == Offset(2));  // the end: nothing is stored before it
     CHECK(f.append("c", 0, {{"k", "b", 1}}) == std::vector<Offset>{Offset(2)});
-    CHECK(f.info("c", 0).start == Offset(2));
+    CHECK(f.info("c", 0).start == Offset(0));
+    CHECK(offsets(f.read_all("c", 0)) == std::vector<int64_t>{2});
   }
 
   TEST_CASE("compaction over many records and pages keeps exactly the latest per key") {
