@@ -396,7 +396,8 @@ void Session::final_close() {
   if (closed_) return;
   closed_ = true;
   cancel_timer();
-  size_t dropped = queue_.size();
+  // A client leaving a stream is how streams normally end; only requests never answered count.
+  size_t dropped = std::count_if(queue_.begin(), queue_.end(), [](const Entry& e) { return !e.head_sent; });
   if (dropped > 0 && !reject_) {
     log_rate_limited(
         "close",
