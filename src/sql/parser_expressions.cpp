@@ -104,7 +104,10 @@ Result<ExprPtr> Parser::primary() {
     }
     case TokenKind::kDecimal: {
       double v = 0;
-      std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
+      auto [end, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
+      // Out of range leaves v at 0: say so rather than compute with a silently wrong number.
+      if (ec != std::errc() || end != t.text.data() + t.text.size())
+        return invalid_argument(t.pos.to_string() + ": number " + t.text + " is out of range");
       ++i_;
       e->literal = Value::real(v);
       return e;

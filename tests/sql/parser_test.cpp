@@ -163,6 +163,8 @@ TEST_CASE("parse errors say what was expected and where") {
         "line 1, column 1: expected CREATE, SELECT, SHOW, DESCRIBE, DROP, TERMINATE or SET but found 'UPDATE'");
   CHECK(error_of("SELECT * FROM s WHERE x = 99999999999999999999;") ==
         "line 1, column 27: integer 99999999999999999999 is out of range");
+  CHECK(error_of("SELECT * FROM s WHERE x = 1e999;") == "line 1, column 27: number 1e999 is out of range");
+  CHECK(parse_statement("SELECT * FROM s WHERE x = 1.5e300;").ok());
   CHECK(error_of("SHOW FUNCTIONS;") == "line 1, column 6: expected STREAMS, TABLES or QUERIES but found 'FUNCTIONS'");
   CHECK(error_of("DROP STREAM;") == "line 1, column 12: expected a stream or table name but found ';'");
   CHECK(parse_statement("").status().message() == "no statement given");
