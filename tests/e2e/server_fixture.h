@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -30,12 +29,10 @@ struct ServerFixture {
                                   "--partitions", std::to_string(partitions)};
     argv.insert(argv.end(), extra.begin(), extra.end());
     proc = std::make_unique<ChildProcess>(argv, dir.str());
-    static const std::regex kListening("listening on http://[^:]+:([0-9]+)");
-    auto line = proc->wait_for_output_line(kListening, std::chrono::seconds(30));
+    // A substring, not std::regex: GCC 12 warns falsely inside <regex> in sanitizer builds.
+    auto line = proc->wait_for_output_line("listening on http://", std::chrono::seconds(30));
     REQUIRE_MESSAGE(line.has_value(), "server did not start; stderr: " << proc->stderr_text());
-    std::smatch m;
-    std::regex_search(*line, m, kListening);
-    port = static_cast<uint16_t>(std::stoi(m[1]));
+    port = static_cast<uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
   }
 
   // SIGKILL, as a crash would.
