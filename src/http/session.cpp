@@ -2,15 +2,12 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -200,20 +197,6 @@ void Session::complete(uint64_t id, Response res) {
             });
 }
 
-void Session::complete_stream(uint64_t id, Response head, std::shared_ptr<StreamState> body) {
-  if (ctx_->stopped.load()) return body->close();
-  net::post(stream_.get_executor(),
-            [self = shared_from_this(), id, head = std::move(head), body = std::move(body)]() mutable {
-              self->on_complete(id, std::move(head), std::move(body));
-            });
-}
-
-void Session::stream_ready(uint64_t) {
-  if (ctx_->stopped.load()) return;
-  // Only the front entry is ever written, so there is nothing to look up: do_write checks it.
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->do_write(); });
-}
-
 void Session::on_complete(uint64_t id, Response res, std::shared_ptr<StreamState> body) {
   if (closed_ || queue_.empty() || id < queue_.front().id || id - queue_.front().id >= queue_.size() ||
       queue_[id - queue_.front().id].res) {
@@ -248,50 +231,6 @@ void Session::do_write() {
   stream_.expires_after(std::chrono::milliseconds(ctx_->opts.write_timeout_ms));
   bhttp::async_write(stream_, res,
                      beast::bind_front_handler(&Session::on_write, shared_from_this()));
-}
-
-void Session::write_head(Entry& e) {
-  Response& res = *e.res;
-  bool last = read_done_ && queue_.size() == 1 && read_state_ != ReadState::kRequest;
-  // HTTP/1.0 has no chunked encoding: the body ends when the connection closes.
-  e.keep_alive = e.keep_alive && !last && e.version >= 11;
-  res.version(e.version);
-  res.keep_alive(e.keep_alive);
-  if (e.version >= 11) res.chunked(true);
-  res.set(bhttp::field::cache_control, "no-cache");
-  e.head = std::make_unique<bhttp::response_serializer<bhttp::string_body>>(res);
-  writing_ = true;
-  stream_.expires_after(std::chrono::milliseconds(ctx_->opts.write_timeout_ms));
-  bhttp::async_write_header(stream_, *e.head,
-                            beast::bind_front_handler(&Session::on_write, shared_from_this()));
-}
-
-void Session::write_chunk(Entry& e) {
-  if (e.stream_done) return;
-  bool ended = e.stream->take(&e.chunk);
-  bool chunked = e.version >= 11;
-  if (e.chunk.empty()) {
-    if (!ended) return;  // nothing queued: stream_ready() calls again
-    e.stream_done = true;
-    e.chunk_size = chunked ? "0\r\n\r\n" : "";  // the last chunk (no trailers)
-  } else {
-    char size[24];
-    int n = std::snprintf(size, sizeof size, "%zx\r\n", e.chunk.size());
-    e.chunk_size = chunked ? std::string(size, static_cast<size_t>(n)) : "";
-  }
-  static constexpr char kCrlf[] = "\r\n";
-  std::array<net::const_buffer, 3> wire{net::buffer(e.chunk_size), net::buffer(e.chunk),
-                                        net::buffer(kCrlf, chunked && !e.chunk.empty() ? 2 : 0)};
-  writing_ = true;
-  // Each chunk must leave within the write timeout (a client that stopped reading is cut off);
-  // the time between chunks is the producer's (it sends heartbeats).
-  stream_.expires_after(std::chrono::milliseconds(ctx_->opts.write_timeout_ms));
-  net::async_write(stream_, wire, beast::bind_front_handler(&Session::on_write, shared_from_this()));
-}
-
-void Session::close_streams() {
-  for (Entry& e : queue_)
-    if (e.stream) e.stream->close();
 }
 
 void Session::on_write(beast::error_code ec, size_t) {
