@@ -32,6 +32,9 @@ struct ApiContext {
 // REQUIRES: ctx->orders, log and registry set; ctx->io set before the server starts.
 void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx);
 
+// POST /topics/{topic}, the REST Proxy's produce (rest_proxy_produce.cpp).
+void add_proxy_produce_route(Router& router, const std::shared_ptr<ApiContext>& api);
+
 // POST /ksql and POST /query-stream (sql_routes.cpp). REQUIRES: ctx->sql set.
 void add_sql_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
 

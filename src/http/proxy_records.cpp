@@ -62,4 +62,19 @@ Response proxy_status_error(const Status& s) {
   return rsp;
 }
 
+Response unprocessable(std::string_view message) {
+  return proxy_error(bhttp::status::unprocessable_entity, 422, message);
+}
+
+std::optional<Response> parse_object(simdjson::dom::parser& parser, const std::string& body,
+                                     simdjson::dom::object* obj) {
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(body).get(doc); err != simdjson::SUCCESS)
+    return proxy_error(bhttp::status::bad_request, 400,
+                       std::string("malformed JSON: ") + simdjson::error_message(err));
+  if (doc.get_object().get(*obj) != simdjson::SUCCESS)
+    return unprocessable("the body must be a JSON object");
+  return std::nullopt;
+}
+
 }  // namespace orderstream::http

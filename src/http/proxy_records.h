@@ -35,5 +35,10 @@ Response proxy_error(boost::beast::http::status status, int error_code, std::str
 Response proxy_status_error(const Status& s);
 Response proxy_json(boost::beast::http::status status, std::string body,
                     std::string_view content_type = kKafkaV2);
+// 422 {"error_code":422,...}: a well-formed body of the wrong shape.
+Response unprocessable(std::string_view message);
+// Parses a JSON object body into *obj. On error returns the response to send (400 or 422).
+std::optional<Response> parse_object(simdjson::dom::parser& parser, const std::string& body,
+                                     simdjson::dom::object* obj);
 
 }  // namespace orderstream::http

@@ -1,5 +1,5 @@
 // Confluent REST Proxy v2 shapes (embedded JSON format) over the log, for clients in any language:
-//   POST   /topics/{topic}                               produce; answered once durable
+//   POST   /topics/{topic}                               produce (rest_proxy_produce.cpp)
 //   POST   /consumers/{group}                            create a consumer instance
 //   DELETE /consumers/{group}/instances/{i}              delete it
 //   POST|GET|DELETE .../instances/{i}/subscription       subscribe, list, unsubscribe
@@ -32,7 +32,6 @@ namespace {
 constexpr int kDefaultFetchTimeoutMs = 1000;  // the proxy's consumer.request.timeout.ms
 constexpr size_t kDefaultMaxBytes = 1 << 20;
 constexpr std::chrono::minutes kInstanceIdleTimeout{5};  // consumer.instance.timeout.ms
-constexpr size_t kMaxRecordsPerProduce = 10000;
 
 class ProxyContext {
  public:
@@ -50,97 +49,6 @@ class ProxyContext {
   std::optional<ConsumerInstances> instances_;
 };
 using Ctx = std::shared_ptr<ProxyContext>;
-
-Response unprocessable(std::string_view message) {
-  return proxy_error(bhttp::status::unprocessable_entity, 422, message);
-}
-
-// Parses a JSON object body into *obj. On error returns the response to send.
-std::optional<Response> parse_object(simdjson::dom::parser& parser, const std::string& body,
-                                     simdjson::dom::object* obj) {
-  simdjson::dom::element doc;
-  if (auto err = parser.parse(body).get(doc); err != simdjson::SUCCESS)
-    return proxy_error(bhttp::status::bad_request, 400,
-                       std::string("malformed JSON: ") + simdjson::error_message(err));
-  if (doc.get_object().get(*obj) != simdjson::SUCCESS)
-    return unprocessable("the body must be a JSON object");
-  return std::nullopt;
-}
-
-struct ProduceRecord {
-  std::optional<std::string> key;
-  std::optional<std::string> value;
-  std::optional<int32_t> partition;
-};
-
-struct ProduceResult {
-  std::vector<std::pair<int32_t, int64_t>> offsets;  // (partition, offset) per record
-};
-
-void produce(const Ctx& ctx, RouteRequest&& r, Responder res) {
-  const std::string topic = r.params.at("topic");
-  auto info = ctx->api->log->topic(topic);
-  if (!info.ok()) return res.send(proxy_error(bhttp::status::not_found, 40401, "topic '" + topic + "' not found"));
-  simdjson::dom::parser parser;
-  simdjson::dom::object obj;
-  if (auto bad = parse_object(parser, r.req.body(), &obj)) return res.send(std::move(*bad));
-  simdjson::dom::array arr;
-  if (obj["records"].get_array().get(arr) != simdjson::SUCCESS)
-    return res.send(unprocessable("field 'records' must be an array of {\"key\",\"value\",\"partition\"}"));
-  if (arr.size() == 0 || arr.size() > kMaxRecordsPerProduce)
-    return res.send(unprocessable("'records' must hold 1.." + std::to_string(kMaxRecordsPerProduce) + " records"));
-  auto records = std::make_shared<std::vector<ProduceRecord>>();
-  size_t i = 0;
-  for (simdjson::dom::element e : arr) {
-    std::string where = "records[" + std::to_string(i++) + "]";
-    simdjson::dom::object rec;
-    if (e.get_object().get(rec) != simdjson::SUCCESS) return res.send(unprocessable(where + " must be an object"));
-    ProduceRecord pr;
-    simdjson::dom::element key, value, partition;
-    if (rec["key"].get(key) == simdjson::SUCCESS) pr.key = key_bytes(key);
-    if (rec["value"].get(value) == simdjson::SUCCESS) pr.value = value_bytes(value);
-    if (rec["partition"].get(partition) == simdjson::SUCCESS && !partition.is_null()) {
-      int64_t p = -1;
-      if (partition.get_int64().get(p) != simdjson::SUCCESS)
-        return res.send(unprocessable(where + ".partition must be an integer"));
-      if (p < 0 || p >= info->partitions)
-        return res.send(proxy_error(bhttp::status::not_found, 40402,
-                                    where + ": partition " + std::to_string(p) + " of topic '" + topic +
-                                        "' not found (it has " + std::to_string(info->partitions) + ")"));
-      pr.partition = static_cast<int32_t>(p);
-    }
-    records->push_back(std::move(pr));
-  }
-  auto result = std::make_shared<ProduceResult>();
-  auto write = [topic, records, result](log::WriteTxn& txn) -> Status {
-    result->offsets.clear();  // the writer may run this more than once
-    for (const ProduceRecord& pr : *records) {
-      PartitionId p(pr.partition.value_or(0));
-      if (!pr.partition) {
-        auto chosen = txn.partition_for(topic, pr.key ? std::optional<std::string_view>(*pr.key) : std::nullopt);
-        if (!chosen.ok()) return chosen.status();
-        p = *chosen;
-      }
-      log::RecordData data;
-      if (pr.key) data.key = *pr.key;
-      if (pr.value) data.value = *pr.value;
-      auto off = txn.append({topic, p}, data);
-      if (!off.ok()) return off.status();
-      result->offsets.emplace_back(p.v, off->v);
-    }
-    return Status();
-  };
-  auto done = [res, result](const Status& st) {
-    if (!st.is_ok()) return res.send(proxy_status_error(st));
-    std::string body = "{\"offsets\":[";
-    for (size_t k = 0; k < result->offsets.size(); ++k)
-      body += std::string(k ? "," : "") + "{\"partition\":" + std::to_string(result->offsets[k].first) +
-              ",\"offset\":" + std::to_string(result->offsets[k].second) + ",\"error_code\":null,\"error\":null}";
-    res.send(proxy_json(bhttp::status::ok, body + "],\"key_schema_id\":null,\"value_schema_id\":null}"));
-  };
-  Status st = ctx->api->orders->writer().submit(write, done);
-  if (!st.is_ok()) res.send(proxy_status_error(st));
-}
 
 void create_instance(const Ctx& ctx, RouteRequest&& r, Responder res) {
   static std::atomic<uint64_t> next_id{1};
@@ -401,7 +309,7 @@ void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& ap
     return [ctx, fn](RouteRequest&& r, Responder res) { fn(ctx, std::move(r), std::move(res)); };
   };
   const std::string inst = "/consumers/{group}/instances/{instance}";
-  router.add(bhttp::verb::post, "/topics/{topic}", bind(produce));
+  add_proxy_produce_route(router, api);
   router.add(bhttp::verb::post, "/consumers/{group}", bind(create_instance));
   router.add(bhttp::verb::delete_, inst, bind(delete_instance));
   router.add(bhttp::verb::post, inst + "/subscription", bind(subscribe));
