@@ -12,6 +12,7 @@
 #include "support/check_ok.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
+#include "support/open_log.h"
 
 namespace orderstream::http {
 
@@ -24,12 +25,7 @@ struct LogFixture {
   std::unique_ptr<log::Log> log;
 
   LogFixture() {
-    log::LogOptions o;
-    o.dir = dir.file("data");
-    o.create_if_missing = true;
-    auto opened = log::Log::open(o);
-    REQUIRE_OK(opened);
-    log = std::move(*opened);
+    log = test::open_log(dir);
   }
   // Creates `topic` with `partitions` partitions and appends `n` records to each.
   void topic(const std::string& topic, int32_t partitions, int n = 0) {

@@ -13,6 +13,7 @@
 #include "stream/topology.h"
 #include "support/check_ok.h"
 #include "support/temp_dir.h"
+#include "support/open_log.h"
 
 using namespace orderstream;
 using namespace orderstream::services;
@@ -33,12 +34,7 @@ struct AuditLog {
   int32_t partitions = 3;
 
   AuditLog() {
-    log::LogOptions o;
-    o.dir = dir.file("data");
-    o.create_if_missing = true;
-    auto opened = log::Log::open(o);
-    REQUIRE_OK(opened);
-    log = std::move(*opened);
+    log = test::open_log(dir);
     for (const char* t : {topics::kOrders, topics::kOrderValidations, topics::kOrdersByProduct})
       REQUIRE_OK(log->create_topic(t, partitions, log::TopicConfig{}));
   }

@@ -14,6 +14,7 @@
 #include "support/check_ok.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
+#include "support/open_log.h"
 
 using namespace orderstream;
 using namespace orderstream::sql;
@@ -28,12 +29,7 @@ struct EngineFixture {
   QueryProperties props;
 
   explicit EngineFixture(QueryMode mode = QueryMode::kManual) {
-    log::LogOptions o;
-    o.dir = dir.file("data");
-    o.create_if_missing = true;
-    auto opened = log::Log::open(o);
-    REQUIRE_OK(opened);
-    log = std::move(*opened);
+    log = test::open_log(dir);
     for (const char* t : {"orders", "customers"}) REQUIRE_OK(log->create_topic(t, 2, {}));
     open_engine(mode);
   }
