@@ -1,5 +1,7 @@
 #include "cli/format.h"
 
+#include "common/json_string.h"
+
 namespace orderstream::cli {
 
 Result<RecordFormat> RecordFormat::parse(std::string_view fmt) {
@@ -72,72 +74,14 @@ void RecordFormat::append(std::string_view topic, int32_t partition, const log::
   }
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if the bytes there are not one.
-size_t utf8_sequence(std::string_view s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-  uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (b(i + k) & 0x3F);
-  // Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8.
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return 0;
-  return n;
-}
-
-}  // namespace
-
-void append_json_string(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    if (c >= 0x20 && c < 0x80) {
-      out->push_back(static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    switch (c) {
-      case '\n': out->append("\\n"); ++i; continue;
-      case '\t': out->append("\\t"); ++i; continue;
-      case '\r': out->append("\\r"); ++i; continue;
-      case '\b': out->append("\\b"); ++i; continue;
-      case '\f': out->append("\\f"); ++i; continue;
-      default: break;
-    }
-    size_t n = c >= 0x80 ? utf8_sequence(s, i) : 0;
-    if (n > 0) {
-      out->append(s.substr(i, n));
-      i += n;
-    } else {
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 0xF]);
-      ++i;
-    }
-  }
-  out->push_back('"');
-}
-
 void append_json_record(std::string_view topic, int32_t partition, const log::RecordView& r,
                         std::string* out) {
   auto nullable = [&](const std::optional<std::string_view>& b) {
-    if (b) append_json_string(*b, out);
+    if (b) append_json_string(*out, *b, NonUtf8::kLatin1);
     else out->append("null");
   };
   out->append("{\"topic\":");
-  append_json_string(topic, out);
+  append_json_string(*out, topic, NonUtf8::kLatin1);
   out->append(",\"partition\":").append(std::to_string(partition));
   out->append(",\"offset\":").append(std::to_string(r.offset.v));
   out->append(",\"ts\":").append(std::to_string(r.timestamp_ms));
@@ -150,9 +94,9 @@ void append_json_record(std::string_view topic, int32_t partition, const log::Re
   for (const log::Header& h : r.headers()) {
     if (!first) out->push_back(',');
     first = false;
-    append_json_string(h.key, out);
+    append_json_string(*out, h.key, NonUtf8::kLatin1);
     out->push_back(',');
-    if (h.value) append_json_string(*h.value, out);
+    if (h.value) append_json_string(*out, *h.value, NonUtf8::kLatin1);
     else out->append("null");
   }
   out->append("]}\n");

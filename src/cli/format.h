@@ -30,12 +30,9 @@ class RecordFormat {
   std::vector<Piece> pieces_;
 };
 
-// Appends `s` as a JSON string literal (quoted). Control characters, quotes and backslashes are
-// escaped; bytes that are not valid UTF-8 are written as \u00XX (their Latin-1 reading).
-void append_json_string(std::string_view s, std::string* out);
-
 // Appends one JSON object line: {"topic","partition","offset","ts","key","payload","headers"},
-// null key/payload as null, headers as kcat's flat array ["k1","v1","k2",null,...].
+// null key/payload as null, headers as kcat's flat array ["k1","v1","k2",null,...]. Bytes that
+// are not valid UTF-8 are written as \u00XX (their Latin-1 reading), so their values stay visible.
 void append_json_record(std::string_view topic, int32_t partition, const log::RecordView& r,
                         std::string* out);
 

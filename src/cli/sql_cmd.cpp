@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/load_client.h"
 #include "cli/service_commands.h"
+#include "common/json_string.h"
 #include "sql/engine.h"
 #include "sql/parser.h"
 #include "sql/result_format.h"
@@ -127,7 +128,7 @@ class RemoteBackend final : public Backend {
     if (st.kind == sql::StatementKind::kSet) return props.set(st.name, st.set_value);
     std::string props_json = std::string("{\"auto.offset.reset\":\"") + (props.from_beginning ? "earliest" : "latest") + "\"}";
     std::string text;
-    sql::append_json_string(st.text + ";", &text);
+    append_json_string(text, st.text + ";");
     bool query = st.kind == sql::StatementKind::kSelect;
     HttpReply reply = query ? client_.request(boost::beast::http::verb::post,
                                               "/query-stream?timeout=" + std::to_string(timeout_ms_),

@@ -2,10 +2,9 @@
 
 #include <boost/beast/http/field.hpp>
 
-#include <cstdio>
 
 #include "common/check.h"
-#include "common/utf8.h"
+#include "common/json_string.h"
 
 namespace orderstream::http {
 
@@ -14,50 +13,16 @@ namespace bhttp = boost::beast::http;
 std::string json_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 8);
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else if (c < 0x80) {
-          out += static_cast<char>(c);
-        } else if (size_t n = utf8_sequence_length(s, i); n == 0) {
-          // Messages quote client bytes (paths, product names): keep the body valid JSON.
-          out += kUtf8Replacement;
-        } else {
-          out.append(s.substr(i, n));
-          i += n - 1;
-        }
-    }
-  }
+  append_json_escaped(out, s);
   return out;
 }
 
-std::string json_quote(std::string_view s) { return '"' + json_escape(s) + '"'; }
+std::string json_quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 10);
+  append_json_string(out, s);
+  return out;
+}
 
 Response make_response(bhttp::status status, std::string body, std::string_view content_type) {
   Response res{status, 11};

@@ -16,9 +16,8 @@ namespace orderstream::http {
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
-// `s` as the inside of a JSON string literal: quotes, backslashes and control characters escaped,
-// valid UTF-8 copied as it is, and each byte that is not valid UTF-8 replaced by U+FFFD, so the
-// result is always valid JSON whatever bytes a client sent.
+// `s` as the inside of a JSON string literal (append_json_escaped in common/json_string.h): each
+// byte that is not valid UTF-8 becomes U+FFFD, so the result is valid JSON whatever a client sent.
 std::string json_escape(std::string_view s);
 // `"s"`, escaped.
 std::string json_quote(std::string_view s);

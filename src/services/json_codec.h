@@ -19,9 +19,9 @@ inline constexpr size_t kMaxJsonBytes = 1 << 20;
 // (`product` omitted when absent; Customer always writes `level`). Doubles use the shortest
 // representation that round-trips (std::to_chars; digits-only results longer than 15 digits use
 // exponent notation so they stay doubles; -0 is written as 0; NaN/Inf, which JSON cannot hold, as
-// null, which every decoder rejects). Strings are escaped: '"', '\\' and control characters
-// (as \u00xx); other bytes pass through, except that invalid UTF-8 is replaced by U+FFFD so the
-// output is always valid JSON (decoded values are always valid UTF-8).
+// null, which every decoder rejects). Strings are written by append_json_string
+// (common/json_string.h): invalid UTF-8, which only strings built in C++ can hold, becomes U+FFFD
+// so the output is always valid JSON.
 std::string to_json(const Order& v);
 std::string to_json(const OrderValidation& v);
 std::string to_json(const Payment& v);

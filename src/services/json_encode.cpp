@@ -1,51 +1,13 @@
 // Canonical JSON encoders (see json_codec.h for the format).
 #include "services/json_codec.h"
 
-#include "common/utf8.h"
-
-#include <simdjson.h>
+#include "common/json_string.h"
 
 #include <charconv>
 #include <cmath>
 
 namespace orderstream::services {
 namespace {
-
-void append_escaped_byte(std::string& out, char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const auto u = static_cast<unsigned char>(c);
-  if (c == '"' || c == '\\') {
-    out += '\\';
-    out += c;
-  } else if (u < 0x20) {
-    out += "\\u00";
-    out += kHex[u >> 4];
-    out += kHex[u & 0xF];
-  } else {
-    out += c;
-  }
-}
-
-void append_string(std::string& out, std::string_view s) {
-  out += '"';
-  if (simdjson::validate_utf8(s.data(), s.size())) {
-    for (char c : s) append_escaped_byte(out, c);
-  } else {
-    // Only reachable for strings built in C++ (decoded ones are valid): keep the output valid
-    // JSON rather than abort, replacing each invalid byte with U+FFFD.
-    for (size_t i = 0; i < s.size();) {
-      const size_t n = utf8_sequence_length(s, i);
-      if (n == 0) {
-        out += kUtf8Replacement;
-        ++i;
-      } else {
-        for (size_t k = 0; k < n; ++k) append_escaped_byte(out, s[i + k]);
-        i += n;
-      }
-    }
-  }
-  out += '"';
-}
 
 void append_int(std::string& out, int64_t v) {
   char buf[24];
@@ -78,7 +40,7 @@ class ObjectWriter {
  public:
   ObjectWriter() { out_ += '{'; }
   ObjectWriter& str(std::string_view key, std::string_view v) {
-    append_string(this->key(key), v);
+    append_json_string(this->key(key), v);
     return *this;
   }
   ObjectWriter& i64(std::string_view key, int64_t v) {

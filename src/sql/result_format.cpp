@@ -1,5 +1,7 @@
 #include "sql/result_format.h"
 
+#include "common/json_string.h"
+
 #include <algorithm>
 
 namespace orderstream::sql {
@@ -8,7 +10,7 @@ namespace {
 
 std::string quote(std::string_view s) {
   std::string out;
-  append_json_string(s, &out);
+  append_json_string(out, s);
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "sql/row_codec.h"
 
+#include "common/json_string.h"
+
 #include <simdjson.h>
 
 #include "sql/binder.h"
@@ -76,7 +78,7 @@ std::string encode_row(const std::vector<std::string>& names, const std::vector<
   std::string out = "{";
   for (size_t i = 0; i < names.size(); ++i) {
     if (i) out.push_back(',');
-    append_json_string(names[i], &out);
+    append_json_string(out, names[i]);
     out.push_back(':');
     out += values[i].to_json();
   }

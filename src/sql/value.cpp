@@ -1,5 +1,7 @@
 #include "sql/value.h"
 
+#include "common/json_string.h"
+
 #include <array>
 #include <charconv>
 #include <cctype>
@@ -52,28 +54,6 @@ bool is_numeric(SqlType t) {
   return t == SqlType::kBigint || t == SqlType::kInt || t == SqlType::kDouble;
 }
 
-void append_json_string(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(c));
-          *out += buf;
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 std::string format_double(double d) {
   if (!std::isfinite(d)) return "null";
   char buf[64];
@@ -90,7 +70,7 @@ std::string Value::to_json() const {
   if (is_int()) return std::to_string(as_int());
   if (is_double()) return format_double(as_double());
   std::string out;
-  append_json_string(as_string(), &out);
+  append_json_string(out, as_string());
   return out;
 }
 

@@ -51,8 +51,6 @@ class Value {
   std::variant<std::monostate, bool, int64_t, double, std::string> v_;
 };
 
-// Appends `s` as a JSON string literal (quotes included) to *out.
-void append_json_string(std::string_view s, std::string* out);
 // Shortest text that reads back as the same double (always with a '.', 'e' or "null" for NaN/Inf).
 std::string format_double(double d);
 
