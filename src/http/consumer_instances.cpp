@@ -36,6 +36,7 @@ void ConsumerInstance::assign(const std::vector<TpKey>& parts, const std::map<Tp
     next[tp] = kept != position_.end() ? kept->second : starts.at(tp);
   }
   position_ = std::move(next);
+  generation_.fetch_add(1, std::memory_order_release);
 }
 
 Status scan_positions(const log::ReadView& view, std::map<TpKey, int64_t>* positions, size_t first,

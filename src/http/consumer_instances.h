@@ -9,6 +9,7 @@
 // than the idle timeout are dropped, like the proxy's consumer.instance.timeout.ms. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -64,6 +65,10 @@ class ConsumerInstance {
   std::map<TpKey, int64_t> consumed() const;
   // The assigned partitions, sorted.
   std::vector<TpKey> partitions() const;
+  // Changes at every rebalance of this instance's group and when it leaves the group: a parked
+  // long-poll watches it, so it fetches at once from a partition it gains (as Kafka's poll
+  // returns after a rebalance) instead of at the next commit to the log.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
   friend class ConsumerInstances;
@@ -83,6 +88,7 @@ class ConsumerInstance {
   std::vector<std::string> topics_;    // GUARDED_BY(mu_)
   std::map<TpKey, int64_t> position_;  // GUARDED_BY(mu_): assigned partition -> next offset
   size_t rotate_ = 0;                  // GUARDED_BY(mu_): first partition of the next fetch
+  std::atomic<uint64_t> generation_{0};  // bumped after each assign()
 };
 
 // The registry of groups and their members: owned by the REST Proxy routes, used from every io

@@ -24,6 +24,9 @@ struct PollState {
   uint64_t seen = 0;
   std::function<bool()> attempt;
   std::function<void()> expired;
+  std::function<uint64_t()> also_watch;
+  // The sum of two non-decreasing counters changes exactly when one of them does.
+  uint64_t version() const { return log.version() + (also_watch ? also_watch() : 0); }
 };
 
 void schedule(const std::shared_ptr<PollState>& s) {
@@ -32,7 +35,7 @@ void schedule(const std::shared_ptr<PollState>& s) {
   s->timer.expires_after(std::min<std::chrono::steady_clock::duration>(kRecheck, s->deadline - now));
   s->timer.async_wait([s](const boost::system::error_code& ec) {
     if (ec) return;
-    uint64_t v = s->log.version();
+    uint64_t v = s->version();
     if (v != s->seen) {
       s->seen = v;
       if (s->attempt()) return;
@@ -44,13 +47,15 @@ void schedule(const std::shared_ptr<PollState>& s) {
 }  // namespace
 
 void poll_log(asio::io_context& io, const log::Log& log, std::chrono::milliseconds timeout,
-              std::function<bool()> attempt, std::function<void()> expired) {
+              std::function<bool()> attempt, std::function<void()> expired,
+              std::function<uint64_t()> also_watch) {
   auto s = std::make_shared<PollState>(io, log);
   s->deadline = std::chrono::steady_clock::now() + timeout;
   s->attempt = std::move(attempt);
   s->expired = std::move(expired);
+  s->also_watch = std::move(also_watch);
   asio::post(s->timer.get_executor(), [s] {
-    s->seen = s->log.version();  // read before the attempt: a later commit triggers a retry
+    s->seen = s->version();  // read before the attempt: a later commit triggers a retry
     if (!s->attempt()) schedule(s);
   });
 }

@@ -220,7 +220,8 @@ void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
              // expire its instance before the next one arrives.
              (void)ctx->instances().find(inst->group(), inst->name());
              res.send(proxy_json(bhttp::status::ok, "[]", kKafkaJsonV2));
-           });
+           },
+           [inst] { return inst->generation(); });
 }
 
 // Reads {"offsets":[{"topic","partition","offset"}]} (offset = the last record processed).

@@ -44,17 +44,6 @@ inline void check_rejected(const HttpResult& r, int status = 0) {
   CHECK(is_json_error(r.body));
 }
 
-// The value of an unlabelled metric in /metrics, or -1 if it is missing.
-inline double metric(ServerFixture& s, const std::string& name) {
-  HttpResult r = s.get("/metrics");
-  REQUIRE(r.status == 200);
-  std::istringstream in(r.body);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-  }
-  return -1;
-}
-
 // Records appended to the log since the server started (every topic, internal ones included).
 inline double appended_records(ServerFixture& s) {
   double n = metric(s, "log_appended_records_total");

@@ -1,6 +1,6 @@
 // The REST Proxy API (Confluent v2 shapes) against the real binary: produce, consume with a
 // group, commit, resume from a new instance, instances of a group splitting the partitions and
-// taking over a deleted one's, long-poll wake-up, and JSON errors.
+// taking over a deleted one's, long-poll wake-up on records and on a rebalance, and JSON errors.
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
@@ -260,6 +260,34 @@ TEST_CASE("rest proxy: a long-poll returns as soon as records arrive") {
   auto r = poll.get();
   REQUIRE_MESSAGE(r.status == 200, r.body);
   CHECK_FALSE(parse_records(r.body).empty());
+}
+
+TEST_CASE("rest proxy: a parked long-poll returns the records of a partition it gains in a rebalance") {
+  ServerFixture s;
+  start_topic(s, 2);
+  const std::string a = instance_uri("gain", "a"), b = instance_uri("gain", "b");
+  create_subscribed(s, "gain", "a");
+  create_subscribed(s, "gain", "b");
+  REQUIRE(assignments(s, a).size() == 1);
+  produce_each_partition(s, 2, 3, "old");
+  REQUIRE(fetch_n(s, a, 3).size() == 3);  // a's own partition is drained; b never reads
+  const double open_before = metric(s, "http_connections_open");
+  auto poll = std::async(std::launch::async,
+                         [&] { return send(s, bhttp::verb::get, a + "/records?timeout=20000"); });
+  // Delete b once a's poll is connected (and so, a moment later, parked on an empty partition).
+  // Nothing is committed to the log after that: only the rebalance can wake the poll before its
+  // 20 s timeout, which would answer [].
+  REQUIRE(wait_until([&] { return metric(s, "http_connections_open") > open_before; },
+                     std::chrono::seconds(30)));
+  REQUIRE(send(s, bhttp::verb::delete_, b).status == 204);
+  REQUIRE_MESSAGE(poll.wait_for(std::chrono::seconds(30)) == std::future_status::ready,
+                  "the parked long-poll did not notice the partition it gained");
+  auto r = poll.get();
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto got = parse_records(r.body);
+  CHECK(got.size() == 3);
+  for (const Got& g : got) CHECK(g.value.find("\"old-") == 0);
+  CHECK(assignments(s, a).size() == 2);
 }
 
 TEST_CASE("rest proxy: errors are JSON with Kafka error codes") {

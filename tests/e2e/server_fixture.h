@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,17 @@ struct ServerFixture {
     return http_request(port, bhttp::verb::put, target, body);
   }
 };
+
+// The value of an unlabelled metric in /metrics, or -1 if it is missing.
+inline double metric(ServerFixture& s, const std::string& name) {
+  HttpResult r = s.get("/metrics");
+  REQUIRE(r.status == 200);
+  std::istringstream in(r.body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+  }
+  return -1;
+}
 
 inline std::string order_json(const std::string& id, int64_t customer, const std::string& product,
                               int quantity, double price) {

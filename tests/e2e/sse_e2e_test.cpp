@@ -53,12 +53,7 @@ void open_stream(RawSocket& sock, const std::string& target, std::string* seen) 
 }
 
 // The `http_connections_open` gauge.
-int open_connections(ServerFixture& s) {
-  std::string m = s.get("/metrics").body;
-  size_t at = m.find("\nhttp_connections_open ");
-  REQUIRE(at != std::string::npos);
-  return std::stoi(m.substr(at + 23));
-}
+int open_connections(ServerFixture& s) { return static_cast<int>(metric(s, "http_connections_open")); }
 
 TEST_CASE("sse: records produced after connecting arrive one by one on the open stream, and Last-Event-ID resumes") {
   ServerFixture s;

@@ -11,8 +11,8 @@
 
 #include "support/check_ok.h"
 #include "support/temp_dir.h"
-#include "support/wait.h"
 #include "support/open_log.h"
+#include "support/wait.h"
 
 namespace orderstream::http {
 
@@ -120,6 +120,25 @@ TEST_CASE("consumer instances: a group splits the partitions and rebalances on j
   CHECK(b->partitions().size() == 4);
   CHECK(reg.subscribe(*b, {"nope"}).code() == StatusCode::kNotFound);
   CHECK(b->topics() == std::vector<std::string>{"t"});
+}
+
+TEST_CASE("consumer instances: the generation changes when the group rebalances or the instance leaves") {
+  LogFixture f;
+  f.topic("t", 2);
+  ConsumerInstances reg(*f.log, kLongIdle);
+  auto a = joined(reg, "a", {"t"});
+  const uint64_t alone = a->generation();
+  CHECK(reg.find("g", "a") == a);  // a lookup is no rebalance
+  CHECK(a->generation() == alone);
+  auto b = joined(reg, "b", {"t"});
+  const uint64_t shared = a->generation();
+  CHECK(shared != alone);  // a gave a partition to b
+  REQUIRE_OK(reg.remove("g", "b"));
+  CHECK(a->generation() != shared);  // a gained b's partition back
+  CHECK(a->partitions().size() == 2);
+  const uint64_t before_leaving = a->generation();
+  REQUIRE_OK(reg.remove("g", "a"));
+  CHECK(a->generation() != before_leaving);  // a parked poll of a deleted instance wakes too
 }
 
 TEST_CASE("consumer instances: a partition that moves starts at the group's committed offset") {
