@@ -12,7 +12,8 @@ Status GroupWriter::submit(WriteFn fn, DoneFn done) {
   if (stopping_) return aborted("the server is shutting down");
   if (queue_.size() >= max_queued_)
     return busy("write queue full (" + std::to_string(max_queued_) + " operations waiting)");
-  queue_.push_back(Op{std::move(fn), std::move(done)});
+  queue_.push_back(Op{std::move(fn), std::move(done), Status()});
+  depth_.store(queue_.size(), std::memory_order_relaxed);
   cv_.notify_one();
   return Status::ok();
 }
@@ -27,47 +28,44 @@ void GroupWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status GroupWriter::apply(std::span<Op> ops) {
-  Status st = log_.write([&](WriteTxn& w) {
-    for (Op& op : ops) OS_RETURN_IF_ERROR(op.fn(w));
-    return Status::ok();
-  });
-  if (st.is_ok() && durable_) st = log_.sync();
-  return st;
+void GroupWriter::write(std::vector<Op>& ops) {
+  std::vector<Log::WriteFn> fns;
+  fns.reserve(ops.size());
+  for (Op& op : ops) fns.push_back(std::move(op.fn));
+  std::vector<Status> statuses(ops.size());
+  log_.write_all(fns, statuses);
+  for (size_t i = 0; i < ops.size(); ++i) ops[i].status = std::move(statuses[i]);
 }
 
-bool GroupWriter::complete(std::span<Op> ops) {
-  Status st = apply(ops);
-  if (st.is_ok() || ops.size() == 1) {
-    for (Op& op : ops) op.done(st);
-    return st.code() == StatusCode::kNoSpace;
-  }
-  if (st.code() == StatusCode::kNoSpace) {
-    // The batch does not fit, but its first part may: store what fits, first come first
-    // served, in halves (log2(n) txns when nothing fits). Once one op alone does not fit,
-    // the rest is refused at once; a client retries after space is freed.
-    size_t half = ops.size() / 2;
-    if (complete(ops.first(half))) {
-      for (Op& op : ops.subspan(half)) op.done(st);
-      return true;
-    }
-    return complete(ops.subspan(half));
-  }
-  // One operation may have poisoned the batch: retry each alone so only it fails.
-  for (Op& op : ops) op.done(apply(std::span<Op>(&op, 1)));
-  return false;
+void GroupWriter::complete(std::vector<Op>& ops, uint64_t version) {
+  if (ops.empty()) return;
+  // Durable mode: acknowledged only once the commit is synced. A later commit's fdatasync
+  // (the next batch's, or a stream task's) makes the sync free.
+  Status synced = durable_ ? log_.sync_to(version) : Status::ok();
+  for (Op& op : ops) op.done(op.status.is_ok() ? synced : op.status);
+  ops.clear();
 }
 
 void GroupWriter::run() {
+  // Written but not yet acknowledged: the batch before the one being written. Writing batch
+  // N+1 (one fdatasync) also makes batch N durable, so a steady stream of writes costs one
+  // sync per batch instead of two.
+  std::vector<Op> unacked;
+  uint64_t unacked_version = 0;
   while (true) {
     std::vector<Op> batch;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
+      if (unacked.empty()) cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && unacked.empty() && stopping_) return;
       batch.swap(queue_);
+      depth_.store(0, std::memory_order_relaxed);
     }
-    (void)complete(batch);
+    if (!batch.empty()) write(batch);
+    uint64_t version = log_.version();
+    complete(unacked, unacked_version);
+    unacked = std::move(batch);
+    unacked_version = version;
   }
 }
 

@@ -1,9 +1,10 @@
-// GroupWriter: group commit for acknowledged writes. Callers enqueue write operations from any
-// thread; one writer thread runs every queued operation in one Log::write txn, makes it durable
-// with one Log::sync, then completes each operation with the shared Status. Thread-safe.
+// GroupWriter: acknowledged writes for client requests. Callers enqueue write operations from
+// any thread; one writer thread hands everything queued to the log's group commit (each op its
+// own write, sharing one txn), and completes each op once its commit is durable. Thread-safe.
 // Owned by main's wiring; stop() (or the destructor) completes queued operations with Aborted.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -17,8 +18,8 @@ namespace orderstream::log {
 
 class GroupWriter {
  public:
-  // Runs inside the batch txn. It must check everything before writing: an error aborts the
-  // batch, which is then retried one operation per txn so only the failing one fails.
+  // Runs inside a group's txn, as its own Log::write: an error drops only this operation.
+  // It may run more than once (when another write of its group fails).
   using WriteFn = std::function<Status(WriteTxn&)>;
   // Runs on the writer thread once the operation is durable (OK) or failed. Keep it short.
   using DoneFn = std::function<void(const Status&)>;
@@ -28,18 +29,21 @@ class GroupWriter {
   // Busy (done is not called) when max_queued operations are already waiting.
   Status submit(WriteFn fn, DoneFn done);
   void stop();
+  // Operations waiting to be written (for /metrics). Any thread.
+  size_t depth() const { return depth_.load(std::memory_order_relaxed); }
 
  private:
   struct Op {
     WriteFn fn;
     DoneFn done;
+    Status status;  // of its write, once written
   };
   void run();
-  // Runs ops in one txn (and one sync when durable).
-  Status apply(std::span<Op> ops);
-  // Runs ops and completes each. Returns true when one op alone did not fit (map or disk full);
-  // ops after it are then refused with NoSpace without another try.
-  bool complete(std::span<Op> ops);
+  // Writes ops, each as its own write in shared group commits (Log::write_all): one op that
+  // fails costs at most one redo of its txn, never a sync per op.
+  void write(std::vector<Op>& ops);
+  // Acknowledges written ops once the log is durable up to `version` (their commit).
+  void complete(std::vector<Op>& ops, uint64_t version);
 
   Log& log_;
   size_t max_queued_;
@@ -48,6 +52,7 @@ class GroupWriter {
   std::condition_variable cv_;
   std::vector<Op> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::atomic<size_t> depth_{0};
   std::thread thread_;
 };
 

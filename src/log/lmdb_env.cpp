@@ -84,8 +84,15 @@ Status LmdbTxn::begin(const LmdbEnv& env, bool read_only) {
 
 Status LmdbTxn::commit() {
   if (!txn_) return invalid_argument("commit without a txn");
+  MDB_env* env = mdb_txn_env(txn_);
+  size_t id = mdb_txn_id(txn_);
   int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;  // mdb_txn_commit frees the txn even on failure
+  // LMDB skips the write and the sync of a txn that changed nothing; the env's last txn id
+  // then stays below this txn's.
+  wrote_ = false;
+  MDB_envinfo info;
+  if (rc == MDB_SUCCESS && mdb_env_info(env, &info) == MDB_SUCCESS) wrote_ = info.me_last_txnid == id;
   return lmdb_status(rc, "commit");
 }
 

@@ -54,12 +54,15 @@ class LmdbTxn {
  public:
   LmdbTxn() = default;
   ~LmdbTxn() { abort(); }
-  LmdbTxn(LmdbTxn&& o) noexcept : txn_(o.txn_) { o.txn_ = nullptr; }
+  LmdbTxn(LmdbTxn&& o) noexcept : txn_(o.txn_), wrote_(o.wrote_) { o.txn_ = nullptr; }
   LmdbTxn& operator=(LmdbTxn&& o) noexcept;
   LmdbTxn(const LmdbTxn&) = delete;
 
   Status begin(const LmdbEnv& env, bool read_only);
   Status commit();
+  // After a successful commit of a write txn: whether it wrote (and, unless MDB_NOSYNC,
+  // synced) pages; false for a txn that changed nothing.
+  bool wrote() const { return wrote_; }
   void abort();
   MDB_txn* raw() const { return txn_; }
 
@@ -74,6 +77,7 @@ class LmdbTxn {
 
  private:
   MDB_txn* txn_ = nullptr;
+  bool wrote_ = false;
 };
 
 // A cursor; closes in its destructor, which must run before its txn ends.

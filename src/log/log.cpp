@@ -15,6 +15,10 @@ int64_t wall_ms() {
       .count();
 }
 
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
 }  // namespace
 
 LogImpl::~LogImpl() {
@@ -47,29 +51,81 @@ Result<ReadView> LogImpl::read_view() const {
 }
 
 Status LogImpl::write(const std::function<Status(WriteTxn&)>& fn) {
-  if (env.read_only()) return invalid_argument("the log is open read-only");
-  QueuedWrite me;
-  me.fn = &fn;
-  std::unique_lock q(queue_mu);
-  queue.push_back(&me);
-  queue_cv.wait(q, [&] { return me.done || queue.front() == &me; });
-  if (me.done) return me.status;
-  // Leader: everything queued behind us joins this txn. The cap keeps one txn's latency bounded.
-  constexpr size_t kMaxGroup = 512;
-  std::vector<QueuedWrite*> group(queue.begin(), queue.begin() + std::min(queue.size(), kMaxGroup));
-  q.unlock();
-  run_group(group);
-  q.lock();
-  for (QueuedWrite* w : group) {
-    queue.pop_front();
-    w->done = true;
+  Status st;
+  write_all(std::span(&fn, 1), std::span(&st, 1));
+  return st;
+}
+
+void LogImpl::write_all(std::span<const std::function<Status(WriteTxn&)>> fns,
+                        std::span<Status> out) {
+  if (env.read_only()) {
+    for (Status& st : out) st = invalid_argument("the log is open read-only");
+    return;
   }
-  queue_cv.notify_all();  // the followers, and the next leader
-  return me.status;
+  std::vector<QueuedWrite> mine(fns.size());
+  for (size_t i = 0; i < fns.size(); ++i) mine[i].fn = &fns[i];
+  auto is_mine = [&](const QueuedWrite* w) { return w >= mine.data() && w < mine.data() + mine.size(); };
+  auto all_done = [&] { return mine.empty() || mine.back().done; };  // groups complete in order
+  std::unique_lock q(queue_mu);
+  for (QueuedWrite& w : mine) queue.push_back(&w);
+  while (true) {
+    queue_cv.wait(q, [&] { return all_done() || is_mine(queue.front()); });
+    if (all_done()) break;
+    // Leader: everything queued from the front joins this txn. The cap keeps one txn's
+    // latency bounded; writes beyond it lead the next group.
+    constexpr size_t kMaxGroup = 1024;
+    std::vector<QueuedWrite*> group(queue.begin(), queue.begin() + std::min(queue.size(), kMaxGroup));
+    q.unlock();
+    run_group(group);
+    q.lock();
+    for (QueuedWrite* w : group) {
+      queue.pop_front();
+      w->done = true;
+    }
+    queue_cv.notify_all();  // the followers, and the next leader
+  }
+  for (size_t i = 0; i < mine.size(); ++i) out[i] = mine[i].status;
+}
+
+Status LogImpl::commit_group(LmdbTxn& txn, const DirtyPartitions& batch, bool* commit_failed) {
+  *commit_failed = false;
+  for (auto& [orig, s] : batch) {
+    (void)orig;
+    // Partition metadata lives in the same txn as the records it describes, so the two can
+    // never disagree after a crash.
+    if (Status st = txn.put(meta_dbi, s->meta_key, encode_partition_meta(*s)); !st.is_ok()) {
+      txn.abort();
+      return st;
+    }
+  }
+  // A failed commit: LMDB may have written part of the txn's pages; no later commit can be
+  // trusted until a reopen re-reads the last valid meta page (the caller makes it sticky).
+  // Lack of space is the exception: a full map fails before anything is written, and a
+  // write(2) that fails with ENOSPC only touched pages the last committed meta page does not
+  // reference (LMDB aborts the txn, the meta page is not written), so the next commit can
+  // simply try again once space is back.
+  Status st = txn.commit();
+  *commit_failed = !st.is_ok();
+  return st;
 }
 
 void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
   std::lock_guard lock(write_mu);
+  {
+    std::lock_guard sl(sync_mu);
+    group_running = true;
+  }
+  // However the group ends, sync_to() callers waiting for its commit must hear of it.
+  struct GroupEnd {
+    LogImpl& log;
+    ~GroupEnd() {
+      {
+        std::lock_guard sl(log.sync_mu);
+        log.group_running = false;
+      }
+      log.sync_cv.notify_all();
+    }
+  } group_end{*this};
   std::vector<QueuedWrite*> live = group;
   auto fail_all = [&](const Status& st) {
     for (QueuedWrite* w : live) w->status = st;
@@ -96,37 +152,49 @@ void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
       }
       for (auto& [orig, s] : w.dirty_) batch[orig] = std::move(s);
     }
-    if (failed == live.size()) break;
+    if (failed == live.size()) {
+      bool commit_failed = false;
+      auto commit_started = std::chrono::steady_clock::now();
+      Status st = commit_group(txn, batch, &commit_failed);
+      if (st.is_ok() && txn.wrote()) {
+        if (metrics.commit_seconds) metrics.commit_seconds->observe(seconds_since(commit_started));
+        if (metrics.commits) metrics.commits->inc();
+        if (metrics.writes_per_commit) metrics.writes_per_commit->observe(static_cast<double>(live.size()));
+      }
+      if (st.is_ok()) break;
+      note_no_space(st);
+      // A group too large for the space left: store its first half, first come first served
+      // (log2(n) txns when nothing fits); a lone write that does not fit is refused.
+      if (st.code() != StatusCode::kNoSpace || live.size() == 1) {
+        if (st.code() != StatusCode::kNoSpace && commit_failed) set_sticky(st);
+        return fail_all(st);
+      }
+      size_t half = live.size() / 2;
+      for (size_t i = half; i < live.size(); ++i) live[i]->status = st;
+      live.resize(half);
+      continue;
+    }
     // The failed write may have left changes in the txn: drop the txn and redo it without it.
+    // When it did not fit (map or disk full), neither will the writes queued after it: they
+    // are refused at once, first come first served, instead of each costing another redo.
     txn.abort();
-    live.erase(live.begin() + static_cast<long>(failed));
-    if (live.empty()) return;
-  }
-  for (auto& [orig, s] : batch) {
-    (void)orig;
-    // Partition metadata lives in the same txn as the records it describes, so the two can
-    // never disagree after a crash.
-    if (Status st = txn.put(meta_dbi, s->meta_key, encode_partition_meta(*s)); !st.is_ok()) {
-      note_no_space(st);
-      return fail_all(st);
-    }
-  }
-  Status st = txn.commit();
-  if (!st.is_ok()) {
-    // LMDB may have written part of the txn's pages; no later commit can be trusted until a
-    // reopen re-reads the last valid meta page. Lack of space is the exception: a full map
-    // fails before anything is written, and a write(2) that fails with ENOSPC only touched
-    // pages the last committed meta page does not reference (LMDB aborts the txn, the meta
-    // page is not written), so the next commit can simply try again once space is back.
-    if (st.code() == StatusCode::kNoSpace) {
-      note_no_space(st);
+    if (live[failed]->status.code() == StatusCode::kNoSpace) {
+      for (size_t i = failed + 1; i < live.size(); ++i) live[i]->status = live[failed]->status;
+      live.resize(failed);
     } else {
-      set_sticky(st);
+      live.erase(live.begin() + static_cast<long>(failed));
     }
-    return fail_all(st);
+    if (live.empty()) return;
   }
   note_commit_ok();
   fail_all(Status::ok());
+  if (options.sync_mode == SyncMode::kDurable && txn.wrote()) {
+    // This commit fdatasynced its pages after every earlier commit had written its meta page
+    // (MDB_NOMETASYNC writes it unsynced): the earlier commits are durable now.
+    uint64_t earlier = version.load(std::memory_order_acquire);
+    std::lock_guard sl(sync_mu);
+    synced_version = std::max(synced_version, earlier);
+  }
   int64_t records = 0, bytes = 0;
   {
     std::unique_lock tl(topics_mu);
@@ -141,6 +209,8 @@ void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
       target->bytes = s->bytes;
     }
   }
+  if (metrics.records_per_commit && txn.wrote())
+    metrics.records_per_commit->observe(static_cast<double>(records));
   if (records > 0) appended_records.fetch_add(records, std::memory_order_relaxed);
   if (bytes > 0) appended_bytes.fetch_add(bytes, std::memory_order_relaxed);
   wake();
@@ -190,21 +260,31 @@ Result<ReadView> Log::read_view() const { return impl_->read_view(); }
 
 Status Log::write(const std::function<Status(WriteTxn&)>& fn) { return impl_->write(fn); }
 
-Status Log::sync() {
+void Log::write_all(std::span<const WriteFn> fns, std::span<Status> out) {
+  impl_->write_all(fns, out);
+}
+
+Status Log::sync() { return sync_to(impl_->version.load(std::memory_order_acquire)); }
+
+Status Log::sync_to(uint64_t target) {
   LogImpl& L = *impl_;
   if (L.env.read_only()) return Status::ok();  // nothing was committed through this handle
-  uint64_t target = L.version.load(std::memory_order_acquire);
   std::unique_lock lock(L.sync_mu);
   while (true) {
     if (L.synced_version >= target) return Status::ok();
-    if (!L.syncing) break;
-    // Another caller's fdatasync is running; it may not cover our commit, so wait and re-check.
+    // A group being committed (durable mode) will cover `target` with its own fdatasync:
+    // wait for it rather than compete with it for the disk. Another caller's fdatasync may
+    // not cover our commit: wait and re-check.
+    bool covered_soon = L.group_running && L.options.sync_mode == SyncMode::kDurable;
+    if (!L.syncing && !covered_soon) break;
     L.sync_cv.wait(lock);
   }
   L.syncing = true;
   uint64_t covering = L.version.load(std::memory_order_acquire);
   lock.unlock();
+  auto started = std::chrono::steady_clock::now();
   Status st = L.env.sync();
+  if (L.metrics.sync_seconds) L.metrics.sync_seconds->observe(seconds_since(started));
   lock.lock();
   L.syncing = false;
   if (st.is_ok()) L.synced_version = std::max(L.synced_version, covering);
@@ -241,6 +321,11 @@ Result<std::vector<Offset>> Log::append(const std::string& topic,
   return offsets;
 }
 
+uint64_t Log::durable_version() const {
+  std::lock_guard lock(impl_->sync_mu);
+  return impl_->synced_version;
+}
+
 uint64_t Log::version() const { return impl_->version.load(std::memory_order_acquire); }
 
 uint64_t Log::wait_for_change(uint64_t seen, std::chrono::milliseconds timeout) const {
@@ -263,6 +348,7 @@ void Log::shutdown() {
 bool Log::is_shut_down() const { return impl_->shut_down.load(std::memory_order_acquire); }
 
 const LogOptions& Log::options() const { return impl_->options; }
+void Log::set_metrics(LogMetrics m) { impl_->metrics = m; }
 int64_t Log::appended_records() const { return impl_->appended_records.load(); }
 int64_t Log::appended_bytes() const { return impl_->appended_bytes.load(); }
 

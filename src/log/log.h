@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/metrics.h"
 #include "common/status.h"
 #include "common/strong_int.h"
 #include "log/read_view.h"
@@ -75,11 +76,22 @@ struct LogHealth {
   int64_t no_space_errors = 0;  // writes refused for lack of space since open
 };
 
+// Where the write pipeline reports, for a user tuning it (all optional; owned by a Registry
+// that outlives the Log).
+struct LogMetrics {
+  metrics::Counter* commits = nullptr;            // LMDB commits that wrote
+  metrics::Histogram* writes_per_commit = nullptr;   // Log::write calls grouped per commit
+  metrics::Histogram* records_per_commit = nullptr;  // records appended per commit
+  metrics::Histogram* commit_seconds = nullptr;   // commit, its fdatasync included (durable)
+  metrics::Histogram* sync_seconds = nullptr;     // explicit syncs (sync_to) that flushed
+};
+
 // Called for each problem verify() finds.
 using CorruptionReporter = std::function<void(const TopicPartition&, Offset, const Status&)>;
 
 class Log {
  public:
+  using WriteFn = std::function<Status(WriteTxn&)>;
   // Opens (or, with create_if_missing, creates) the log in options.dir. Errors: NotFound (no such
   // directory or no log in it), InvalidArgument (a directory that is not an orderstream log),
   // Busy (another process holds it for writing), Corruption (paranoid mode found a bad record).
@@ -105,8 +117,18 @@ class Log {
   // The commit survives a process crash; call sync() to survive an OS crash or power loss.
   // After a failed commit every later write fails with that Status (sticky) until reopen.
   Status write(const std::function<Status(WriteTxn&)>& fn);
+  // Runs each fns[i] as its own write, as if each called write(): out[i] gets its Status, one
+  // that fails leaves the others alone. They share one txn and commit when they fit in one
+  // group. REQUIRES: out.size() == fns.size().
+  void write_all(std::span<const WriteFn> fns, std::span<Status> out);
   // Makes every commit so far durable. Concurrent callers share one fdatasync (group commit).
   Status sync();
+  // Makes the commits up to `version` (a value of version()) durable. Returns at once when a
+  // later commit already did: in durable mode each commit's fdatasync also flushes the meta
+  // pages of the commits before it, so under steady writes acknowledgements need no sync.
+  Status sync_to(uint64_t version);
+  // The version() up to which every commit is known to be durable.
+  uint64_t durable_version() const;
   // Appends records to one partition (or by key / round robin when partition is nullopt).
   Result<std::vector<Offset>> append(const std::string& topic, std::optional<PartitionId> partition,
                                      std::span<const RecordData> records);
@@ -134,6 +156,8 @@ class Log {
   LogHealth health() const;
 
   const LogOptions& options() const;
+  // REQUIRES: called before any concurrent write (at startup).
+  void set_metrics(LogMetrics m);
   // Records and stored bytes appended since open (for metrics).
   int64_t appended_records() const;
   int64_t appended_bytes() const;

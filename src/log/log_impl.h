@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,11 +86,13 @@ struct LogImpl {
   std::atomic<uint64_t> version{0};
   std::atomic<bool> shut_down{false};
 
-  std::mutex sync_mu;
+  mutable std::mutex sync_mu;
   std::condition_variable sync_cv;
   uint64_t synced_version = 0;  // GUARDED_BY(sync_mu)
   bool syncing = false;         // GUARDED_BY(sync_mu)
+  bool group_running = false;   // GUARDED_BY(sync_mu): run_group is between begin and commit
 
+  LogMetrics metrics;  // set at startup, before concurrent writes
   std::atomic<int64_t> appended_records{0};
   std::atomic<int64_t> appended_bytes{0};
 
@@ -111,9 +114,16 @@ struct LogImpl {
   // Runs fn in a write txn shared with concurrent writers (group commit); publishes dirty
   // partition states and wakes readers after the commit.
   Status write(const std::function<Status(WriteTxn&)>& fn);
+  // Queues every fn as its own write (each gets its own Status in out) and returns once all
+  // are done; they share group commits with each other and with concurrent writers.
+  void write_all(std::span<const std::function<Status(WriteTxn&)>> fns, std::span<Status> out);
   // Runs a group in one txn. A write whose fn fails gets its Status and is left out: the txn is
-  // redone without it, so the others never see its effects.
+  // redone without it, so the others never see its effects. A write that does not fit (NoSpace)
+  // fails the writes after it in the group too.
   void run_group(const std::vector<QueuedWrite*>& group);
+  // Writes the partition metadata of `batch` and commits txn (which is over either way).
+  // *commit_failed: the error came from the commit itself (then possibly half-written).
+  Status commit_group(LmdbTxn& txn, const DirtyPartitions& batch, bool* commit_failed);
   void wake();
   // OK if `name` is in __meta as seen by w (the write lock serializes this with other changes).
   Status topic_exists(WriteTxn& w, const std::string& name) const;

@@ -32,7 +32,9 @@ struct RecordData {
   std::span<const Header> headers;
 };
 
-// A decoded record borrowed from the store: views valid only inside the scan callback.
+// A decoded record borrowed from the store: views valid inside the scan callback, and for a
+// ReadView's scan (a read-only snapshot, whose pages LMDB never reuses while it lives) as long
+// as that ReadView lives; a WriteTxn's may move as the txn writes.
 struct RecordView {
   Offset offset;
   int64_t timestamp_ms = 0;
