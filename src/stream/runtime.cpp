@@ -38,7 +38,10 @@ Status Runtime::init() {
             &registry_->counter("stream_records_processed_total", "Input records processed", labels),
             &registry_->counter("stream_records_skipped_total", "Input records rejected by the processor (logged)", labels),
             &registry_->histogram("stream_process_seconds", "Time to process one step's batch", labels),
-            &registry_->histogram("stream_commit_seconds", "Time to commit one step's transaction", labels)});
+            &registry_->histogram("stream_commit_seconds", "Time to commit one step's transaction", labels),
+            &registry_->histogram("stream_record_age_seconds",
+                                  "Time from a record's timestamp (the order's POST) to its processing here",
+                                  labels)});
         StreamTask* raw = task.get();
         registry_->gauge_fn("stream_consumer_lag", "Records in the task's inputs not yet processed",
                             labels, [raw] {
@@ -74,31 +77,73 @@ void Runtime::thread_main(std::vector<StreamTask*> tasks) {
   // A failed step is retried after its task's backoff, not at every commit of the others: a
   // task stuck on a damaged record or a full disk must not make its thread spin.
   std::vector<Clock::time_point> not_before(tasks.size());
+  auto failed = [&](size_t i, const Status& st) {
+    not_before[i] = Clock::now() + note_step(*tasks[i], st);
+  };
   while (!stopping_.load(std::memory_order_acquire)) {
     uint64_t seen = log_.version();
-    bool any = false;
     Clock::time_point wake_at = Clock::now() + std::chrono::seconds(1);
-    for (size_t i = 0; i < tasks.size(); ++i) {
-      if (stopping_.load(std::memory_order_acquire)) return;
-      if (not_before[i] > Clock::now()) {
-        wake_at = std::min(wake_at, not_before[i]);
-        continue;
-      }
-      bool progressed = false;
-      Status st = tasks[i]->step(&progressed);
-      // A failed step committed nothing after the records it names, so nothing is lost or
-      // skipped, only delayed.
-      if (!st.is_ok()) {
-        not_before[i] = Clock::now() + note_step(*tasks[i], st);
-        wake_at = std::min(wake_at, not_before[i]);
+    // One round: every task prepares its step from one snapshot, and all the prepared steps
+    // commit in one transaction (one fdatasync in durable mode), each still atomic.
+    bool progressed = false;
+    {
+      auto view = log_.read_view();
+      // Declared after the snapshot, so the prepared steps (views into it) die first.
+      std::vector<std::pair<size_t, std::unique_ptr<PreparedStep>>> ready;
+      if (!view.ok()) {
+        for (size_t i = 0; i < tasks.size(); ++i) failed(i, view.status());
       } else {
-        (void)note_step(*tasks[i], st);
-        any |= progressed;
+        for (size_t i = 0; i < tasks.size(); ++i) {
+          if (stopping_.load(std::memory_order_acquire)) return;
+          if (not_before[i] > Clock::now()) continue;
+          auto step = tasks[i]->prepare(*view);
+          if (!step.ok()) {
+            failed(i, step.status());
+          } else if (*step) {
+            ready.emplace_back(i, std::move(*step));
+          } else {
+            (void)note_step(*tasks[i], Status::ok());
+          }
+        }
+        progressed = !ready.empty();
+        commit_round(tasks, ready, failed);
       }
     }
-    if (!any) {
+    for (size_t i = 0; i < tasks.size(); ++i)
+      if (not_before[i] > Clock::now()) wake_at = std::min(wake_at, not_before[i]);
+    if (!progressed) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - Clock::now());
       if (left.count() > 0) log_.wait_for_change(seen, left);
+    }
+  }
+}
+
+void Runtime::commit_round(const std::vector<StreamTask*>& tasks,
+                           std::vector<std::pair<size_t, std::unique_ptr<PreparedStep>>>& ready,
+                           const std::function<void(size_t, const Status&)>& failed) {
+  if (ready.empty()) return;
+  auto started = std::chrono::steady_clock::now();
+  Status st = log_.write([&](log::WriteTxn& w) {
+    for (const auto& [i, step] : ready) OS_RETURN_IF_ERROR(tasks[i]->write_to(*step, w));
+    return Status::ok();
+  });
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // A failed joint commit is retried task by task, so that one task's failure (a full disk
+  // aside, which fails them all) does not hold back the others.
+  for (auto& [i, step] : ready) {
+    Status own = st;
+    if (!st.is_ok() && ready.size() > 1)
+      own = log_.write([&, &s = *step, t = tasks[i]](log::WriteTxn& w) { return t->write_to(s, w); });
+    if (!own.is_ok()) {
+      failed(i, own);
+      continue;
+    }
+    tasks[i]->note_commit(seconds);
+    Status after = tasks[i]->finish(*step);
+    if (after.is_ok()) {
+      (void)note_step(*tasks[i], after);
+    } else {
+      failed(i, after);
     }
   }
 }

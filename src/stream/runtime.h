@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -66,6 +67,11 @@ class Runtime {
 
  private:
   void thread_main(std::vector<StreamTask*> tasks);
+  // Commits the prepared steps of one round in one transaction, then finishes each; a step
+  // that did not commit is reported through `failed` (task index, error).
+  void commit_round(const std::vector<StreamTask*>& tasks,
+                    std::vector<std::pair<size_t, std::unique_ptr<PreparedStep>>>& ready,
+                    const std::function<void(size_t, const Status&)>& failed);
   // Records a step's outcome (logs failures without a line per retry) and returns how long the
   // task waits before its next step: 0 after a success, a doubling backoff after failures.
   std::chrono::milliseconds note_step(const StreamTask& task, const Status& st);

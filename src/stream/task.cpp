@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 
 #include "log/read_view.h"
 #include "log/record_format.h"
@@ -23,187 +22,6 @@ constexpr std::string_view kStreamTimeKey = "stream-time";
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
-
-struct Output {
-  std::string topic;
-  std::optional<std::string> key;
-  std::optional<std::string> value;
-  int64_t timestamp_ms;
-  std::optional<PartitionId> partition;
-};
-
-using StoreKey = std::pair<std::string, std::string>;
-
-// The TaskContext of one step: state writes are buffered over the step's read snapshot. The
-// effects of each record (writes, outputs, after-commit actions) can be rolled back on their own,
-// so a record the processor rejects leaves no trace.
-class StepContext final : public TaskContext {
- public:
-  StepContext(const log::Log& log, const log::ReadView& view, const SubTopology& spec, PartitionId p,
-              int64_t stream_time)
-      : log_(log), view_(view), spec_(spec), partition_(p), stream_time_(stream_time) {}
-
-  PartitionId partition() const override { return partition_; }
-  int64_t stream_time_ms() const override { return stream_time_; }
-  void advance_time(int64_t ts) { stream_time_ = std::max(stream_time_, ts); }
-
-  Result<std::optional<std::string>> get(std::string_view store, std::string_view key) override {
-    std::string name = task_store_name(spec_, partition_, store);
-    auto it = writes_.find({name, std::string(key)});
-    if (it != writes_.end()) return it->second;
-    return read(name, key);
-  }
-  Result<std::optional<std::string>> get_global(std::string_view store,
-                                                std::string_view key) override {
-    return read(global_store_name(store), key);
-  }
-  Status scan(std::string_view store, std::string_view from, std::string_view to,
-              const ScanFn& fn) override {
-    std::string name = task_store_name(spec_, partition_, store);
-    auto in_range = [&](std::string_view k) { return to.empty() || k < to; };
-    // Merges the step's buffered writes into the snapshot's range as it streams, so a scan that
-    // stops early (fn returns false) reads no further than it needs.
-    auto w = writes_.lower_bound({name, std::string(from)});
-    auto buffered = [&] { return w != writes_.end() && w->first.first == name && in_range(w->first.second); };
-    bool stopped = false;
-    Status st = view_.scan_store(name, from, [&](std::string_view k, std::string_view v) {
-      if (!in_range(k)) return false;
-      for (; buffered() && w->first.second < k; ++w)
-        if (w->second && !fn(w->first.second, *w->second)) return !(stopped = true);
-      if (buffered() && w->first.second == k) {  // the step overwrote or deleted this key
-        bool more = !w->second || fn(k, *w->second);
-        ++w;
-        return more || !(stopped = true);
-      }
-      return fn(k, v) || !(stopped = true);
-    });
-    if (!st.is_ok()) {
-      if (storage_error_.is_ok()) storage_error_ = st;
-      return st;
-    }
-    for (; !stopped && buffered(); ++w)
-      if (w->second && !fn(w->first.second, *w->second)) break;
-    return Status::ok();
-  }
-  void put(std::string_view store, std::string_view key, std::string value) override {
-    if (key.size() > log::ReadView::kMaxStoreKeyBytes) {
-      fail_record(invalid_argument("state store key of " + std::to_string(key.size()) +
-                                   " bytes is too long"));
-      return;
-    }
-    set({task_store_name(spec_, partition_, store), std::string(key)}, std::move(value));
-  }
-  void del(std::string_view store, std::string_view key) override {
-    if (key.size() > log::ReadView::kMaxStoreKeyBytes) {
-      fail_record(invalid_argument("state store key of " + std::to_string(key.size()) +
-                                   " bytes is too long"));
-      return;
-    }
-    set({task_store_name(spec_, partition_, store), std::string(key)}, std::nullopt);
-  }
-  void emit(const std::string& topic, std::optional<std::string> key,
-            std::optional<std::string> value, int64_t ts,
-            std::optional<PartitionId> partition) override {
-    // Checked here, not at commit: an output the log would refuse must cost only its record,
-    // not stall the task on a step that can never commit.
-    Status st = check_output(topic, key, value, partition);
-    if (!st.is_ok()) {
-      fail_record(st);
-      return;
-    }
-    outputs_.push_back(Output{topic, std::move(key), std::move(value), ts, partition});
-  }
-  void after_commit(std::function<void()> fn) override { after_.push_back(std::move(fn)); }
-
-  // Per-record bracketing: begin, process, then either keep or roll back.
-  void begin_record() {
-    undo_.clear();
-    outputs_mark_ = outputs_.size();
-    after_mark_ = after_.size();
-    record_error_ = Status::ok();
-  }
-  void rollback_record() {
-    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
-      if (it->second) {
-        writes_[it->first] = std::move(*it->second);
-      } else {
-        writes_.erase(it->first);
-      }
-    }
-    undo_.clear();
-    outputs_.resize(outputs_mark_);
-    after_.resize(after_mark_);
-  }
-  const Status& record_error() const { return record_error_; }
-  const Status& storage_error() const { return storage_error_; }
-
-  std::map<StoreKey, std::optional<std::string>> writes_;
-  std::vector<Output> outputs_;
-  std::vector<std::function<void()>> after_;
-
- private:
-  // A committed store value. A key the store cannot hold is this record's fault; anything else
-  // is the storage's, and must fail the whole step (to be retried), never skip the record.
-  Result<std::optional<std::string>> read(const std::string& name, std::string_view key) {
-    auto v = view_.get(name, key);
-    if (!v.ok()) {
-      if (v.status().code() == StatusCode::kInvalidArgument) {
-        fail_record(v.status());
-      } else if (storage_error_.is_ok()) {
-        storage_error_ = v.status();
-      }
-      return v.status();
-    }
-    if (!*v) return std::optional<std::string>();
-    return std::optional<std::string>(std::string(**v));
-  }
-  void fail_record(Status st) {
-    if (record_error_.is_ok()) record_error_ = std::move(st);
-  }
-  void set(StoreKey k, std::optional<std::string> v) {
-    auto it = writes_.find(k);
-    // Undo entry: the buffered entry before this write (nullopt = none buffered).
-    if (it == writes_.end()) {
-      undo_.emplace_back(k, std::nullopt);
-      writes_.emplace(std::move(k), std::move(v));
-    } else {
-      undo_.emplace_back(k, it->second);
-      it->second = std::move(v);
-    }
-  }
-  Status check_output(const std::string& topic, const std::optional<std::string>& key,
-                      const std::optional<std::string>& value,
-                      std::optional<PartitionId> partition) {
-    auto it = topics_.find(topic);
-    if (it == topics_.end()) {
-      auto info = log_.topic(topic);
-      if (!info.ok()) return info.status();
-      it = topics_.emplace(topic, *info).first;
-    }
-    const log::TopicInfo& info = it->second;
-    if (partition && (partition->v < 0 || partition->v >= info.partitions))
-      return invalid_argument("partition " + std::to_string(partition->v) + " of topic '" + topic +
-                              "' does not exist");
-    if (!key && info.config.cleanup_policy == log::CleanupPolicy::kCompact)
-      return invalid_argument("topic '" + topic + "' is compacted: every record needs a key");
-    size_t payload = (key ? key->size() : 0) + (value ? value->size() : 0);
-    if (payload > log::format::kMaxPayloadSize)
-      return invalid_argument("output record of " + std::to_string(payload) + " bytes is too large");
-    return Status::ok();
-  }
-
-  const log::Log& log_;
-  const log::ReadView& view_;
-  const SubTopology& spec_;
-  PartitionId partition_;
-  int64_t stream_time_;
-  std::map<std::string, log::TopicInfo> topics_;
-  std::vector<std::pair<StoreKey, std::optional<std::optional<std::string>>>> undo_;
-  size_t outputs_mark_ = 0;
-  size_t after_mark_ = 0;
-  Status record_error_;
-  Status storage_error_;
-};
 
 }  // namespace
 
@@ -227,7 +45,8 @@ std::string task_meta_store_name(const std::string& sub_topology, PartitionId pa
 StreamTask::StreamTask(log::Log& log, const SubTopology& spec, PartitionId partition,
                        size_t max_batch)
     : log_(log), spec_(spec), partition_(partition), max_batch_(std::max<size_t>(max_batch, 1)),
-      processor_(spec.make_processor(partition)) {}
+      processor_(spec.make_processor(partition)),
+      meta_store_(task_meta_store_name(spec.name, partition)) {}
 
 std::vector<log::TopicPartition> StreamTask::inputs() const {
   std::vector<log::TopicPartition> out;
@@ -255,17 +74,28 @@ Result<int64_t> StreamTask::lag() const {
 
 Status StreamTask::step(bool* progressed) {
   *progressed = false;
-  auto started = Clock::now();
   OS_ASSIGN_OR_RETURN(log::ReadView view, log_.read_view());
-  std::string meta_store = task_meta_store_name(spec_.name, partition_);
+  OS_ASSIGN_OR_RETURN(std::unique_ptr<PreparedStep> step, prepare(view));
+  if (!step) return Status::ok();
+  auto commit_started = Clock::now();
+  OS_RETURN_IF_ERROR(log_.write([&](log::WriteTxn& w) { return write_to(*step, w); }));
+  if (metrics_.commit_seconds) metrics_.commit_seconds->observe(seconds_since(commit_started));
+  *progressed = true;
+  return finish(*step);
+}
+
+Result<std::unique_ptr<PreparedStep>> StreamTask::prepare(const log::ReadView& view) {
+  auto started = Clock::now();
   if (!stream_time_loaded_) {
-    OS_ASSIGN_OR_RETURN(std::optional<std::string_view> t, view.get(meta_store, kStreamTimeKey));
+    OS_ASSIGN_OR_RETURN(std::optional<std::string_view> t,
+                        view.get(meta_store_, kStreamTimeKey));
     stream_time_ms_ = t ? std::strtoll(std::string(*t).c_str(), nullptr, 10) : -1;
     stream_time_loaded_ = true;
   }
-  // Each input's records after its committed offset, in offset order.
+  // Each input's records after its committed offset, in offset order. The views point into
+  // the snapshot's pages, valid while `view` lives: no copy per record.
   struct Input {
-    std::vector<log::Record> records;
+    std::vector<log::RecordView> records;
     size_t head = 0;        // next record to process
     Offset scanned_to;      // the offset after the last record read
     bool more = false;      // the partition holds records beyond what was read
@@ -285,7 +115,7 @@ Status StreamTask::step(bool* progressed) {
     in[i].scanned_to = from;
     if (from >= info.end) continue;
     auto scanned = view.scan(tps[i], from, max_batch_, [&](const log::RecordView& r) {
-      in[i].records.push_back(log::Record::from_view(r));
+      in[i].records.push_back(r);
       return true;
     });
     if (scanned.ok()) {
@@ -300,9 +130,16 @@ Status StreamTask::step(bool* progressed) {
     }
     any |= !in[i].records.empty();
   }
-  if (!any) return damaged;
-  StepContext ctx(log_, view, spec_, partition_, stream_time_ms_);
-  int64_t processed = 0, skipped = 0;
+  if (!any) {
+    if (!damaged.is_ok()) return damaged;
+    return std::unique_ptr<PreparedStep>();
+  }
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  auto step = std::make_unique<PreparedStep>(log_, view, spec_, partition_, stream_time_ms_);
+  step->started = started;
+  StepContext& ctx = step->ctx;
   // Event-time merge across inputs, as Kafka Streams does: always take the input whose next
   // record has the lowest timestamp (ties: the first input), so each partition keeps its own
   // order. Stop when an input that has unread records runs out of read ones: its next record
@@ -320,12 +157,12 @@ Status StreamTask::step(bool* progressed) {
         pick = i;
     }
     if (pick == tps.size() || starved) break;
-    const log::Record& r = in[pick].records[in[pick].head++];
-    ++processed;
+    const log::RecordView& r = in[pick].records[in[pick].head++];
+    ++step->processed;
     ctx.advance_time(r.timestamp_ms);
-    InputRecord rec{tps[pick].topic, tps[pick].partition, r.offset, r.timestamp_ms,
-                    r.key ? std::optional<std::string_view>(*r.key) : std::nullopt,
-                    r.value ? std::optional<std::string_view>(*r.value) : std::nullopt};
+    if (metrics_.record_age_seconds && r.timestamp_ms > 0)
+      metrics_.record_age_seconds->observe(static_cast<double>(std::max<int64_t>(now_ms - r.timestamp_ms, 0)) / 1000.0);
+    InputRecord rec{tps[pick].topic, tps[pick].partition, r.offset, r.timestamp_ms, r.key, r.value};
     ctx.begin_record();
     Status st = processor_->process(rec, ctx);
     // A storage failure is not the record's fault: nothing of this step commits; it is retried.
@@ -333,56 +170,44 @@ Status StreamTask::step(bool* progressed) {
     if (st.is_ok() && !ctx.record_error().is_ok()) st = ctx.record_error();
     if (!st.is_ok()) {
       ctx.rollback_record();
-      ++skipped;
+      ++step->skipped;
       std::fprintf(stderr, "orderstream: %s skipped %s offset %lld: %s\n", spec_.name.c_str(),
                    tps[pick].to_string().c_str(), static_cast<long long>(r.offset.v),
                    st.to_string().c_str());
     }
   }
-  if (processed == 0) return damaged;
+  if (step->processed == 0) {
+    if (!damaged.is_ok()) return damaged;
+    return std::unique_ptr<PreparedStep>();
+  }
+  for (size_t i = 0; i < tps.size(); ++i) {
+    const Input& x = in[i];
+    if (x.head == 0) continue;  // nothing of this input processed: its position stays
+    // Everything read processed: the scan's end (it may skip a compacted gap); else just
+    // past the last processed record.
+    Offset next = x.head == x.records.size() ? x.scanned_to : x.records[x.head - 1].offset.next();
+    step->positions.emplace_back(tps[i], next);
+  }
+  step->damaged = damaged;
   if (metrics_.process_seconds) metrics_.process_seconds->observe(seconds_since(started));
-  auto commit_started = Clock::now();
-  OS_RETURN_IF_ERROR(log_.write([&](log::WriteTxn& w) {
-    for (const auto& [k, v] : ctx.writes_) {
-      if (v) {
-        OS_RETURN_IF_ERROR(w.put(k.first, k.second, *v));
-      } else {
-        OS_RETURN_IF_ERROR(w.del(k.first, k.second));
-      }
-    }
-    for (const Output& o : ctx.outputs_) {
-      PartitionId p;
-      if (o.partition) {
-        p = *o.partition;
-      } else {
-        OS_ASSIGN_OR_RETURN(p, w.partition_for(o.topic, o.key));
-      }
-      log::RecordData rd;
-      if (o.key) rd.key = *o.key;
-      if (o.value) rd.value = *o.value;
-      rd.timestamp_ms = o.timestamp_ms;
-      OS_RETURN_IF_ERROR(w.append({o.topic, p}, rd).status());
-    }
-    for (size_t i = 0; i < tps.size(); ++i) {
-      const Input& x = in[i];
-      if (x.head == 0) continue;  // nothing of this input processed: its position stays
-      // Everything read processed: the scan's end (it may skip a compacted gap); else just
-      // past the last processed record.
-      Offset next = x.head == x.records.size() ? x.scanned_to : x.records[x.head - 1].offset.next();
-      OS_RETURN_IF_ERROR(w.commit_offset(spec_.name, tps[i], next));
-    }
-    if (ctx.stream_time_ms() != stream_time_ms_)
-      OS_RETURN_IF_ERROR(w.put(meta_store, kStreamTimeKey, std::to_string(ctx.stream_time_ms())));
-    return Status::ok();
-  }));
-  if (metrics_.commit_seconds) metrics_.commit_seconds->observe(seconds_since(commit_started));
-  if (metrics_.processed) metrics_.processed->inc(static_cast<uint64_t>(processed));
-  if (metrics_.skipped && skipped > 0) metrics_.skipped->inc(static_cast<uint64_t>(skipped));
-  skipped_total_.fetch_add(skipped, std::memory_order_relaxed);
-  stream_time_ms_ = ctx.stream_time_ms();
-  *progressed = true;
-  for (auto& fn : ctx.after_) fn();
-  return damaged;
+  return step;
+}
+
+Status StreamTask::write_to(const PreparedStep& step, log::WriteTxn& w) const {
+  OS_RETURN_IF_ERROR(step.ctx.write_to(w));
+  for (const auto& [tp, next] : step.positions) OS_RETURN_IF_ERROR(w.commit_offset(spec_.name, tp, next));
+  if (step.ctx.stream_time_ms() != stream_time_ms_)
+    OS_RETURN_IF_ERROR(w.put(meta_store_, kStreamTimeKey, std::to_string(step.ctx.stream_time_ms())));
+  return Status::ok();
+}
+
+Status StreamTask::finish(PreparedStep& step) {
+  if (metrics_.processed) metrics_.processed->inc(static_cast<uint64_t>(step.processed));
+  if (metrics_.skipped && step.skipped > 0) metrics_.skipped->inc(static_cast<uint64_t>(step.skipped));
+  skipped_total_.fetch_add(step.skipped, std::memory_order_relaxed);
+  stream_time_ms_ = step.ctx.stream_time_ms();
+  for (auto& fn : step.ctx.after()) fn();
+  return step.damaged;
 }
 
 }  // namespace orderstream::stream

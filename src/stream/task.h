@@ -1,16 +1,20 @@
 // StreamTask: one sub-topology on one partition number. Each step reads a batch after its
 // committed offsets, processes it in event-time order across inputs (each partition in its own
-// order), and commits {outputs, state, input offsets, stream time} in one LMDB write txn.
-// Owned by one StreamThread (or the test driver); never touched by two threads.
+// order), and commits {outputs, state, input offsets, stream time} in one LMDB write txn. A
+// step is split in prepare / write_to / finish so that a thread can commit the steps of all its
+// tasks in one transaction. Owned by one StreamThread (or the test driver); never touched by
+// two threads.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/metrics.h"
 #include "log/log.h"
+#include "stream/step_context.h"
 #include "stream/topology.h"
 
 namespace orderstream::stream {
@@ -20,6 +24,23 @@ struct TaskMetrics {
   metrics::Counter* skipped = nullptr;  // records the processor rejected (logged with reason)
   metrics::Histogram* process_seconds = nullptr;
   metrics::Histogram* commit_seconds = nullptr;
+  // Wall time from a record's timestamp to its processing. The ecosystem's records carry the
+  // order's POST time, so per task this is the latency from POST to that hop.
+  metrics::Histogram* record_age_seconds = nullptr;
+};
+
+// One step processed but not yet committed: what its commit writes and what runs after it.
+// Holds views into the ReadView it was prepared from, which must outlive it.
+struct PreparedStep {
+  PreparedStep(const log::Log& log, const log::ReadView& view, const SubTopology& spec,
+               PartitionId p, int64_t stream_time)
+      : ctx(log, view, spec, p, stream_time) {}
+  StepContext ctx;
+  std::vector<std::pair<log::TopicPartition, Offset>> positions;  // new input offsets
+  int64_t processed = 0;
+  int64_t skipped = 0;
+  Status damaged;  // a damaged input record met after the processed ones (see step())
+  std::chrono::steady_clock::time_point started;
 };
 
 class StreamTask {
@@ -32,11 +53,25 @@ class StreamTask {
   // task's position stays on it, and every later step fails the same way until it is repaired.
   Status step(bool* progressed);
 
+  // The parts of step(). prepare reads and processes a batch from `view` (which must outlive
+  // the result): nullptr when no input had new records; an error is a storage error or a
+  // damaged record with nothing before it to process (nothing to commit either way).
+  Result<std::unique_ptr<PreparedStep>> prepare(const log::ReadView& view);
+  // Writes the step into w: outputs, state, input offsets, stream time. May run more than once.
+  Status write_to(const PreparedStep& step, log::WriteTxn& w) const;
+  // After the step's transaction committed: metrics, after-commit actions. Returns the step's
+  // `damaged` status (OK when its inputs were clean).
+  Status finish(PreparedStep& step);
+
   const std::string& name() const { return spec_.name; }
   const SubTopology& spec() const { return spec_; }
   PartitionId partition() const { return partition_; }
   std::vector<log::TopicPartition> inputs() const;
   void set_metrics(TaskMetrics m) { metrics_ = m; }
+  // The time the commit of a step (a round's joint commit) took, for the commit histogram.
+  void note_commit(double seconds) {
+    if (metrics_.commit_seconds) metrics_.commit_seconds->observe(seconds);
+  }
   // Input positions committed so far (for lag); read from the log, so any thread may call it.
   Result<int64_t> lag() const;
   // Records the processor rejected since this task was built (any thread may call it).
@@ -48,6 +83,7 @@ class StreamTask {
   PartitionId partition_;
   size_t max_batch_;
   std::unique_ptr<Processor> processor_;
+  std::string meta_store_;  // the task's own store (stream time)
   int64_t stream_time_ms_ = -1;  // loaded from the task's meta store by the first step
   bool stream_time_loaded_ = false;
   std::atomic<int64_t> skipped_total_{0};
