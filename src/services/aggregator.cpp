@@ -41,6 +41,7 @@ class AggregatorProcessor final : public stream::Processor {
     if (!r.value) return invalid_argument("tombstone in " + r.topic);
     std::string id;
     if (r.topic == topics::kOrders) {
+      if (plainly_not_created(r)) return Status::ok();  // our own output, or later
       OS_ASSIGN_OR_RETURN(Order order, order_from_json(*r.value, true));
       if (order.state != OrderState::kCreated) return Status::ok();  // our own output, or later
       id = order.id;

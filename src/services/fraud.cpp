@@ -12,6 +12,7 @@ namespace {
 class FraudRekeyProcessor final : public stream::Processor {
  public:
   Status process(const stream::InputRecord& r, stream::TaskContext& ctx) override {
+    if (plainly_not_created(r)) return Status::ok();
     OS_ASSIGN_OR_RETURN(Order order, decode_order_record(r));
     if (order.state != OrderState::kCreated) return Status::ok();
     ctx.emit(topics::kOrdersByCustomer, std::to_string(order.customer_id), std::string(*r.value),

@@ -47,6 +47,10 @@ std::string stock_to_log_json(int64_t stock);
 // REST bodies require `product`; the log decoder passes allow_missing_product=true so the
 // order-details check can FAIL such orders.
 Result<Order> order_from_json(std::string_view json, bool allow_missing_product);
+// A cheap look at an order's state without decoding it, for the processors that act only on
+// CREATED orders (half of the `orders` records are final states they skip). nullopt unless the
+// text shows exactly one "state" member with a known value; then decode it fully.
+std::optional<OrderState> peek_order_state(std::string_view json);
 Result<OrderValidation> order_validation_from_json(std::string_view json);
 Result<Payment> payment_from_json(std::string_view json);  // amount must be finite
 // `level` defaults to "bronze" and must be one of kCustomerLevels.

@@ -35,6 +35,19 @@ Status read_stock(element v, std::string_view name, int64_t& out) {
 
 }  // namespace
 
+std::optional<OrderState> peek_order_state(std::string_view json) {
+  // Inside a JSON string every '"' is escaped, so `"state":"` can only be a member name and
+  // its string value: the text is unambiguous once the pattern occurs exactly once.
+  constexpr std::string_view kPattern = "\"state\":\"";
+  size_t at = json.find(kPattern);
+  if (at == std::string_view::npos || json.find(kPattern, at + 1) != std::string_view::npos)
+    return std::nullopt;
+  size_t begin = at + kPattern.size();
+  size_t end = json.find('"', begin);
+  if (end == std::string_view::npos) return std::nullopt;
+  return parse_order_state(json.substr(begin, end - begin));
+}
+
 Result<Order> order_from_json(std::string_view json, bool allow_missing_product) {
   Order o;
   OS_RETURN_IF_ERROR(jr::walk_object(json, Specs(kOrderFields), [&](size_t i, element v) {

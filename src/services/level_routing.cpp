@@ -10,6 +10,7 @@ namespace {
 class LevelRoutingProcessor final : public stream::Processor {
  public:
   Status process(const stream::InputRecord& r, stream::TaskContext& ctx) override {
+    if (plainly_not_created(r)) return Status::ok();
     OS_ASSIGN_OR_RETURN(Order order, decode_order_record(r));
     // Once per order: its VALIDATED/FAILED records are the same order.
     if (order.state != OrderState::kCreated) return Status::ok();

@@ -8,6 +8,7 @@ namespace {
 class OrderDetailsProcessor final : public stream::Processor {
  public:
   Status process(const stream::InputRecord& r, stream::TaskContext& ctx) override {
+    if (plainly_not_created(r)) return Status::ok();
     OS_ASSIGN_OR_RETURN(Order order, decode_order_record(r));
     if (order.state != OrderState::kCreated) return Status::ok();
     emit_validation(ctx, order.id, CheckType::kOrderDetailsCheck, check_order_details(order),

@@ -32,7 +32,12 @@ OrdersService::OrdersService(log::Log& log, log::GroupWriter& writer, OrderWaite
 
 Status OrdersService::submit_order(const Order& order,
                                    std::function<void(Result<SubmitOutcome>)> done) {
-  auto json = std::make_shared<std::string>(to_json(order));
+  return submit_order(order, to_json(order), std::move(done));
+}
+
+Status OrdersService::submit_order(const Order& order, std::string order_json,
+                                   std::function<void(Result<SubmitOutcome>)> done) {
+  auto json = std::make_shared<const std::string>(std::move(order_json));
   auto outcome = std::make_shared<Result<SubmitOutcome>>(SubmitOutcome::kCreated);
   return writer_.submit(
       [json, outcome, id = order.id](log::WriteTxn& w) -> Status {

@@ -30,6 +30,9 @@ class OrdersService {
   // Appends a new order. done: kCreated, kUnchanged, Conflict (a different order under that id),
   // or a storage error. The call itself returns Busy when the write queue is full.
   Status submit_order(const Order& order, std::function<void(Result<SubmitOutcome>)> done);
+  // The same with the order's JSON (to_json(order)) already built by the caller.
+  Status submit_order(const Order& order, std::string json,
+                      std::function<void(Result<SubmitOutcome>)> done);
   // The latest state of an order as the orders view has it.
   Result<std::optional<Order>> find_order(const std::string& id) const;
   // Calls on_order once the order exists (final_only: once it is VALIDATED or FAILED), possibly
