@@ -74,6 +74,19 @@ class Cleaner {
   std::thread thread_;
 };
 
+// The write pipeline's own metrics. Before anything writes: set_metrics is not synchronized.
+void add_write_metrics(metrics::Registry& registry, log::Log& log) {
+  const std::vector<double> counts{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000};
+  log.set_metrics(log::LogMetrics{
+      &registry.counter("log_commits_total", "LMDB commits that wrote (one fdatasync each when durable)"),
+      &registry.histogram("log_writes_per_commit", "Writes (requests, task rounds) grouped into one commit",
+                          {}, counts),
+      &registry.histogram("log_records_per_commit", "Records appended per commit", {}, counts),
+      &registry.histogram("log_commit_seconds", "Time of one commit, its fdatasync included"),
+      &registry.histogram("log_sync_seconds", "Time of an explicit sync (meta page) for acknowledgements"),
+  });
+}
+
 void add_log_metrics(metrics::Registry& registry, log::Log& log) {
   registry.gauge_fn("log_appended_records_total", "Records appended to the log since start", {},
                     [&log] { return static_cast<double>(log.appended_records()); });
@@ -116,6 +129,12 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   if (!opened.ok()) return report(opened.status());
   log::Log& log = **opened;
   metrics::Registry registry;
+  add_write_metrics(registry, log);
+  // The log outlives the registry: it forgets the registry's metrics before they die.
+  struct ForgetMetrics {
+    log::Log& log;
+    ~ForgetMetrics() { log.set_metrics({}); }
+  } forget_metrics{log};
 
   auto api = std::make_shared<http::ApiContext>();
   http::Router router;
@@ -143,6 +162,8 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   api->runtime = &runtime;
   add_log_metrics(registry, log);  // after init: it names every partition of every topic
   log::GroupWriter writer(log, o.write_queue, o.durable);
+  registry.gauge_fn("log_write_queue_depth", "Client writes queued for the group writer", {},
+                    [&writer] { return static_cast<double>(writer.depth()); });
   services::OrdersService orders(log, writer, waiters);
   api->orders = &orders;
   registry.gauge_fn("orders_waits_parked", "GET requests parked waiting for an order", {},

@@ -1,8 +1,9 @@
-// POST /v1/orders, GET /v1/orders/{id}, GET /v1/orders/{id}/validated.
+// POST /v1/orders (?wait=validated), GET /v1/orders/{id}, GET /v1/orders/{id}/validated.
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <charconv>
+#include <functional>
 
 #include "http/api.h"
 #include "services/json_codec.h"
@@ -36,22 +37,82 @@ Response order_response(bhttp::status st, const services::Order& o) {
   return json_response(st, services::to_json(o));
 }
 
+// Waits, without blocking a thread, for order `id` to exist (final_only: to be VALIDATED or
+// FAILED): calls found with it, or timed_out after ms. Exactly one of the two runs: found on
+// the orders view's thread (or this one), timed_out on a strand of ctx->io.
+void wait_for_order(const std::shared_ptr<ApiContext>& ctx, const std::string& id, bool final_only,
+                    int ms, std::function<void(const services::Order&)> found,
+                    std::function<void()> timed_out) {
+  struct Wait {
+    explicit Wait(asio::strand<asio::io_context::executor_type> s) : strand(s), timer(s) {}
+    asio::strand<asio::io_context::executor_type> strand;
+    asio::steady_timer timer;
+    bool answered = false;  // on the strand: the order came before the timer was armed
+  };
+  auto wait = std::make_shared<Wait>(asio::make_strand(*ctx->io));
+  auto waiter = ctx->orders->wait_order(id, final_only, [found, wait](const services::Order& o) {
+    found(o);
+    asio::post(wait->strand, [wait] {
+      wait->answered = true;
+      wait->timer.cancel();
+    });
+  });
+  asio::post(wait->strand, [ctx, wait, waiter, timed_out = std::move(timed_out), ms] {
+    if (wait->answered) return;  // no timer left running for the whole timeout
+    wait->timer.expires_after(std::chrono::milliseconds(ms));
+    wait->timer.async_wait([ctx, wait, waiter, timed_out](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled: the order arrived
+      if (!ctx->orders->cancel_wait(waiter)) return;  // completed at the same moment
+      timed_out();
+    });
+  });
+}
+
+// ?wait=validated: answer once the order is final (201 with it), or 202 when the timeout
+// passes first. No ?wait: answer once the order is durably in the log.
+Result<bool> parse_wait(const RouteRequest& r) {
+  auto it = r.query.find("wait");
+  if (it == r.query.end()) return false;
+  if (it->second == "validated") return true;
+  return invalid_argument("wait must be 'validated' (answer with the final order), not '" +
+                          it->second + "'");
+}
+
 void post_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
   auto order = services::order_from_json(r.req.body(), /*allow_missing_product=*/false);
   if (!order.ok()) return res.send(status_response(order.status()));
   if (order->state != services::OrderState::kCreated)
     return res.send(status_response(invalid_argument(
         "a new order must have state CREATED, not " + std::string(services::to_string(order->state)))));
+  auto wait = parse_wait(r);
+  if (!wait.ok()) return res.send(status_response(wait.status()));
+  auto timeout = parse_timeout(r, *ctx);
+  if (!timeout.ok()) return res.send(status_response(timeout.status()));
   // Ids may hold '?', '#', '%' or spaces: the Location must still name this order.
   std::string location = "/v1/orders/" + url_encode_segment(order->id);
-  auto o = *order;
+  auto json = std::make_shared<const std::string>(services::to_json(*order));
+  auto created = [json, location](bhttp::status st, std::string body) {
+    Response rsp = json_response(st, std::move(body));
+    rsp.set(bhttp::field::location, location);
+    return rsp;
+  };
   Status st = ctx->orders->submit_order(
-      o, [res, o, location](Result<services::SubmitOutcome> outcome) {
+      *order, *json,
+      [ctx, res, json, created, id = order->id, final_only = *wait, ms = *timeout](
+          Result<services::SubmitOutcome> outcome) {
         if (!outcome.ok()) return res.send(status_response(outcome.status()));
-        // An identical re-POST is answered like the first: the order exists as posted.
-        Response rsp = order_response(bhttp::status::created, o);
-        rsp.set(bhttp::field::location, location);
-        res.send(std::move(rsp));
+        // An identical re-POST is answered like the first: the order exists as posted. The
+        // answer reuses the JSON the log got.
+        if (!final_only) return res.send(created(bhttp::status::created, *json));
+        // Registered from the io context, not the writer thread that runs this callback.
+        asio::post(*ctx->io, [ctx, res, json, created, id, ms] {
+          wait_for_order(
+              ctx, id, /*final_only=*/true, ms,
+              [res, created](const services::Order& o) {
+                res.send(created(bhttp::status::created, services::to_json(o)));
+              },
+              [res, created, json] { res.send(created(bhttp::status::accepted, *json)); });
+        });
       });
   if (!st.is_ok()) res.send(status_response(st));
 }
@@ -62,24 +123,16 @@ void get_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respond
   if (Status st = services::check_id("id", id); !st.is_ok()) return res.send(status_response(st));
   auto timeout = parse_timeout(r, *ctx);
   if (!timeout.ok()) return res.send(status_response(timeout.status()));
-  auto strand = asio::make_strand(*ctx->io);
-  auto timer = std::make_shared<asio::steady_timer>(strand);
-  // The waiter completes from the orders view's thread; the timer lives on the strand.
-  auto waiter = ctx->orders->wait_order(id, final_only, [res, timer, strand](const services::Order& o) {
-    res.send(order_response(bhttp::status::ok, o));
-    asio::post(strand, [timer] { timer->cancel(); });
-  });
-  asio::post(strand, [ctx, timer, waiter, res, id, final_only, ms = *timeout] {
-    timer->expires_after(std::chrono::milliseconds(ms));
-    timer->async_wait([ctx, waiter, res, id, final_only, ms](const boost::system::error_code& ec) {
-      if (ec) return;  // cancelled: the order arrived
-      if (!ctx->orders->cancel_wait(waiter)) return;  // completed at the same moment
-      std::string what = final_only ? "to be validated or failed" : "to exist";
-      res.send(error_response(bhttp::status::gateway_timeout, "Timeout",
-                              "order '" + id + "' did not come " + what + " within " +
-                                  std::to_string(ms) + " ms"));
-    });
-  });
+  int ms = *timeout;
+  wait_for_order(
+      ctx, id, final_only, ms,
+      [res](const services::Order& o) { res.send(order_response(bhttp::status::ok, o)); },
+      [res, id, final_only, ms] {
+        std::string what = final_only ? "to be validated or failed" : "to exist";
+        res.send(error_response(bhttp::status::gateway_timeout, "Timeout",
+                                "order '" + id + "' did not come " + what + " within " +
+                                    std::to_string(ms) + " ms"));
+      });
 }
 
 }  // namespace
