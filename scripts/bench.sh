@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark with its baseline in the same run and prints medians and ratios:
 #   log append/read vs raw LMDB, orders/s through the pipeline, HTTP POST vs a minimal Beast
-#   server (wrk), and POST->final latency at a fixed rate (load).
+#   server (wrk -c32) and vs Redis XADD with appendfsync always (wrk -c50 / redis-benchmark
+#   -c50, no pipelining), and POST->final latency (one client; load at a fixed rate; flat out).
 # Usage: scripts/bench.sh [RUNS]   (default 3 runs of each; the median is reported)
 # Builds Release (BUILD_TYPE/BUILD_DIR override, as scripts/build.sh). Run it on a quiet
 # machine: the load average is printed with the results because other work shows up as noise.
@@ -9,7 +10,18 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-3}
 "$root/scripts/deps.sh"
-dir=$("$root/scripts/build.sh" | tail -n 1)
+# The load generators and the Redis baseline, from Debian, installed only for benchmarks.
+bench_pkgs=(wrk redis-server redis-tools)
+missing=()
+for p in "${bench_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+dir=$(BUILD_TARGETS="orderstream http_baseline" "$root/scripts/build.sh" | tail -n 1)
 bin="$dir/orderstream"
 work=$(mktemp -d /tmp/orderstream-bench.XXXXXX)
 pids=()
@@ -55,38 +67,69 @@ echo "log append $(median <"$work/log_append") rec/s, raw LMDB $(median <"$work/
   "ratio $(median <"$work/append_ratio") % (per-run ratios: $(paste -sd' ' "$work/append_ratio")); read $(median <"$work/log_read") rec/s"
 
 for mode in lazy durable; do
-  echo "== pipeline: 100,000 orders, 4 partitions, $mode sync"
+  echo "== pipeline: 200,000 orders, 4 partitions, $mode sync"
   for i in $(seq "$runs"); do
-    "$bin" bench pipeline --orders 100000 --partitions 4 --sync-mode "$mode" >"$work/pipe.out" 2>/dev/null
+    "$bin" bench pipeline --orders 200000 --partitions 4 --sync-mode "$mode" >"$work/pipe.out" 2>/dev/null
     field "$work/pipe.out" "orders/s to final" "orders/s" >>"$work/pipe_$mode"
   done
   echo "pipeline $mode: median $(median <"$work/pipe_$mode") orders/s (runs: $(paste -sd' ' "$work/pipe_$mode"))"
 done
 
-echo "== HTTP: wrk -t1 -c32 -d6s POST /v1/orders vs bench/http_baseline (fixed 200)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+wrk_post() {  # connections out-file: one wrk run of POST /v1/orders against $port
+  wrk -t1 -c"$1" -d6s -s "$root/bench/http/post.lua" "http://127.0.0.1:$port" >"$work/wrk.out"
+  if grep -q "Non-2xx" "$work/wrk.out"; then echo "wrk saw errors: $(cat "$work/wrk.out")" >&2; exit 1; fi
+  field "$work/wrk.out" "Requests/sec" "" >>"$2"
+}
+
+echo "== HTTP baselines: bench/http_baseline (fixed 200, wrk -c32); Redis XADD, appendfsync always (-c50)"
 start_server "$work/baseline.log" "$dir/bench/http_baseline" --port 0
 for i in $(seq "$runs"); do
   wrk -t1 -c32 -d6s -s "$root/bench/http/post.lua" "http://127.0.0.1:$port" >"$work/wrk.out"
   field "$work/wrk.out" "Requests/sec" "" >>"$work/wrk_baseline"
 done
 stop_server
+# Redis on a free port in a temp dir; every XADD is fsynced before its reply (group commit per
+# event-loop pass), 50 clients, no pipelining, a 200-byte field like an order.
+redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$work/redis"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes \
+  --appendfsync always --save '' >"$work/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+payload=$(head -c 200 /dev/zero | tr '\0' x)
+for i in $(seq "$runs"); do
+  redis-benchmark -p "$redis_port" -c 50 -n 200000 -P 1 -q XADD orders '*' order "$payload" \
+    | tr '\r' '\n' | grep -oE '[0-9.]+ requests per second' | tail -n 1 | cut -d' ' -f1 >>"$work/redis_xadd"
+done
+stop_server
+
 for mode in durable lazy; do
   start_server "$work/serve_$mode.log" "$bin" serve --data-dir "$work/data_$mode" --port 0 --sync-mode "$mode"
   curl -s -XPUT "http://127.0.0.1:$port/v1/inventory/JUMPERS" -d '{"stock":100000000}' >/dev/null
   for i in $(seq "$runs"); do
-    wrk -t1 -c32 -d6s -s "$root/bench/http/post.lua" "http://127.0.0.1:$port" >"$work/wrk.out"
-    if grep -q "Non-2xx" "$work/wrk.out"; then echo "wrk saw errors: $(cat "$work/wrk.out")" >&2; exit 1; fi
-    field "$work/wrk.out" "Requests/sec" "" >>"$work/wrk_$mode"
+    wrk_post 32 "$work/wrk_$mode"
+    wrk_post 50 "$work/wrk50_$mode"
   done
-  echo "load --rate 1000 --orders 5000 ($mode):"
-  "$bin" load --url "http://127.0.0.1:$port" --orders 5000 --concurrency 64 --rate 1000 --customers 1000 2>/dev/null |
+  echo "one client, POST then GET /validated, latency to final ($mode):"
+  "$bin" load --url "http://127.0.0.1:$port" --orders 3000 --concurrency 1 --customers 1000 2>/dev/null |
     grep -E "orders/s|latency" | sed 's/^/  /'
+  echo "load --concurrency 64 --rate 1000 --orders 10000 ($mode):"
+  "$bin" load --url "http://127.0.0.1:$port" --orders 10000 --concurrency 64 --rate 1000 --customers 1000 2>/dev/null |
+    grep -E "orders/s|latency" | sed 's/^/  /'
+  echo "load --concurrency 64 --orders 50000, flat out ($mode):"
+  "$bin" load --url "http://127.0.0.1:$port" --orders 50000 --concurrency 64 --customers 1000 2>/dev/null |
+    grep -E "orders/s|latency|final" | sed 's/^/  /'
   stop_server
 done
 base=$(median <"$work/wrk_baseline")
+redis=$(median <"$work/redis_xadd")
 for mode in durable lazy; do
   m=$(median <"$work/wrk_$mode")
-  echo "POST /v1/orders $mode: median $m req/s vs baseline $base req/s = $(awk -v a="$m" -v b="$base" 'BEGIN {printf "%.1f", 100 * a / b}') %" \
+  m50=$(median <"$work/wrk50_$mode")
+  echo "POST /v1/orders $mode -c32: median $m req/s vs http_baseline $base req/s = $(ratio "$m" "$base")x" \
     "(runs: $(paste -sd' ' "$work/wrk_$mode"); baseline runs: $(paste -sd' ' "$work/wrk_baseline"))"
+  echo "POST /v1/orders $mode -c50: median $m50 req/s vs Redis XADD always $redis req/s = $(ratio "$m50" "$redis")x" \
+    "(runs: $(paste -sd' ' "$work/wrk50_$mode"); Redis runs: $(paste -sd' ' "$work/redis_xadd"))"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
