@@ -137,6 +137,22 @@ Result<MDB_dbi> LmdbTxn::open_dbi(const std::string& name, bool create) {
   return dbi;
 }
 
+Result<MDB_dbi> LmdbTxn::open_main() {
+  MDB_dbi dbi = 0;
+  int rc = mdb_dbi_open(txn_, nullptr, 0, &dbi);
+  if (rc != MDB_SUCCESS) return lmdb_status(rc, "opening the main database");
+  return dbi;
+}
+
+bool LmdbTxn::has_dbi(MDB_dbi dbi) const {
+  unsigned flags = 0;
+  return mdb_dbi_flags(txn_, dbi, &flags) == MDB_SUCCESS;
+}
+
+Status LmdbTxn::drop(MDB_dbi dbi, bool del) {
+  return lmdb_status(mdb_drop(txn_, dbi, del ? 1 : 0), "mdb_drop");
+}
+
 LmdbCursor::~LmdbCursor() {
   if (cur_) mdb_cursor_close(cur_);
 }

@@ -74,6 +74,13 @@ class LmdbTxn {
   // to be filled before the next operation in this txn.
   Status reserve(MDB_dbi dbi, std::string_view key, size_t size, unsigned flags, char** out);
   Result<MDB_dbi> open_dbi(const std::string& name, bool create);
+  // The unnamed main database, whose keys are the names of the named ones.
+  Result<MDB_dbi> open_main();
+  // Whether dbi names a database in this txn's snapshot (a handle opened after a read txn
+  // began is unknown to it).
+  bool has_dbi(MDB_dbi dbi) const;
+  // Empties dbi (del: also deletes it; its handle is then closed).
+  Status drop(MDB_dbi dbi, bool del);
 
  private:
   MDB_txn* txn_ = nullptr;

@@ -118,7 +118,9 @@ void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
   // However the group ends, sync_to() callers waiting for its commit must hear of it.
   struct GroupEnd {
     LogImpl& log;
+    bool committed = false;
     ~GroupEnd() {
+      log.end_store_creation(committed);  // stores created by an aborted txn are gone
       {
         std::lock_guard sl(log.sync_mu);
         log.group_running = false;
@@ -172,12 +174,14 @@ void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
       size_t half = live.size() / 2;
       for (size_t i = half; i < live.size(); ++i) live[i]->status = st;
       live.resize(half);
+      end_store_creation(false);
       continue;
     }
     // The failed write may have left changes in the txn: drop the txn and redo it without it.
     // When it did not fit (map or disk full), neither will the writes queued after it: they
     // are refused at once, first come first served, instead of each costing another redo.
     txn.abort();
+    end_store_creation(false);
     if (live[failed]->status.code() == StatusCode::kNoSpace) {
       for (size_t i = failed + 1; i < live.size(); ++i) live[i]->status = live[failed]->status;
       live.resize(failed);
@@ -188,6 +192,7 @@ void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
   }
   note_commit_ok();
   fail_all(Status::ok());
+  end_store_creation(true);
   if (options.sync_mode == SyncMode::kDurable && txn.wrote()) {
     // This commit fdatasynced its pages after every earlier commit had written its meta page
     // (MDB_NOMETASYNC writes it unsynced): the earlier commits are durable now.

@@ -5,12 +5,15 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "log/lmdb_env.h"
@@ -43,14 +46,48 @@ std::string encode_partition_meta(const PartitionState& s);
 bool decode_partition_meta(std::string_view v, PartitionState* s);
 std::string offset_key(Offset o);  // 8 bytes big-endian
 std::string group_key(std::string_view group, const TopicPartition& tp);
-std::string store_key(std::string_view store, std::string_view key);
+// The LMDB database of state store `store`.
+std::string store_db_name(std::string_view store);
+constexpr std::string_view kStoreDbPrefix = "s/";
 
-constexpr std::string_view kFormatMarker = "orderstream-log 1";
+// A store key as stored: behind one tag byte, so that the empty key (which LMDB refuses) is a
+// key like any other; order is kept. Built on the stack: no allocation per lookup.
+class StoredKey {
+ public:
+  // REQUIRES: key.size() <= ReadView::kMaxStoreKeyBytes.
+  explicit StoredKey(std::string_view key) : size_(key.size() + 1) {
+    buf_[0] = 'k';
+    std::memcpy(buf_ + 1, key.data(), key.size());
+  }
+  std::string_view view() const { return std::string_view(buf_, size_); }
+
+ private:
+  char buf_[1 + ReadView::kMaxStoreKeyBytes];
+  size_t size_;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using StoreDbis = std::unordered_map<std::string, MDB_dbi, StringHash, std::equal_to<>>;
+
+// Version 2 keeps each state store in its own database; version 1 kept them all in `__state`
+// (keys "store\0key") and is upgraded by the first writable open.
+constexpr std::string_view kFormatMarker = "orderstream-log 2";
+constexpr std::string_view kFormatMarkerV1 = "orderstream-log 1";
 
 struct LogImpl {
   LogOptions options;
   LmdbEnv env;
-  MDB_dbi meta_dbi = 0, groups_dbi = 0, state_dbi = 0;
+  MDB_dbi meta_dbi = 0, groups_dbi = 0;
+
+  // State stores' databases. Published after the commit that created them; the writer (under
+  // write_mu) also sees the ones its current group created (pending: LMDB closes them if the
+  // txn aborts). Readers look up under a shared lock.
+  mutable std::shared_mutex stores_mu;
+  StoreDbis store_dbis;          // GUARDED_BY(stores_mu); written only under write_mu too
+  StoreDbis pending_store_dbis;  // GUARDED_BY(write_mu)
   int lock_fd = -1;
 
   // Guards the topic map. Topic and partition objects stay put until their topic is deleted.
@@ -97,6 +134,15 @@ struct LogImpl {
   std::atomic<int64_t> appended_bytes{0};
 
   ~LogImpl();
+  // The database of `store`, or nullopt if it was never created. with_pending: also the ones
+  // the running group created (REQUIRES write_mu then).
+  std::optional<MDB_dbi> find_store(std::string_view store, bool with_pending) const;
+  // The database of `store` for writing in txn, created if missing. REQUIRES write_mu.
+  Result<MDB_dbi> store_for_write(LmdbTxn& txn, std::string_view store);
+  // After a group's txn: publish (committed) or forget (aborted) the stores it created.
+  void end_store_creation(bool committed);
+  // Opens every store database (on open) and upgrades a version-1 `__state` (writable open).
+  Status load_stores(LmdbTxn& txn, bool upgrade_v1);
   Result<TopicState*> find_topic(std::string_view name) const;
   Result<PartitionState*> find(const TopicPartition& tp) const;
   Result<ReadView> read_view() const;

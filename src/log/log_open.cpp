@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
 #include "log/coding.h"
+
 #include "log/log.h"
 #include "log/log_impl.h"
 
@@ -232,17 +234,29 @@ Result<std::unique_ptr<Log>> Log::open(const LogOptions& options) {
   impl->meta_dbi = *meta;
   std::string_view marker;
   Status st = txn.get(impl->meta_dbi, "format", &marker);
+  bool upgrade_v1 = false;
   if (st.code() == StatusCode::kNotFound && is_new && !options.read_only) {
     OS_RETURN_IF_ERROR(txn.put(impl->meta_dbi, "format", kFormatMarker));
+  } else if (st.is_ok() && marker == kFormatMarkerV1) {
+    if (options.read_only)
+      return invalid_argument(options.dir + " holds a log in the older format 1: open it once with a "
+                              "writing command (e.g. serve) to upgrade it");
+    upgrade_v1 = true;
   } else if (!st.is_ok() || marker != kFormatMarker) {
     return invalid_argument(options.dir + " is not an orderstream data directory (format marker '" +
                             std::string(st.is_ok() ? marker : "missing") + "')");
   }
   OS_ASSIGN_OR_RETURN(impl->groups_dbi, txn.open_dbi("__groups", !options.read_only));
-  OS_ASSIGN_OR_RETURN(impl->state_dbi, txn.open_dbi("__state", !options.read_only));
+  OS_RETURN_IF_ERROR(impl->load_stores(txn, upgrade_v1));
+  if (upgrade_v1) {
+    OS_RETURN_IF_ERROR(txn.put(impl->meta_dbi, "format", kFormatMarker));
+    std::fprintf(stderr, "orderstream: upgraded %s to log format 2 (one database per state store)\n",
+                 options.dir.c_str());
+  }
   OS_RETURN_IF_ERROR(impl->load(txn));
   OS_RETURN_IF_ERROR(impl->recover(txn));
   OS_RETURN_IF_ERROR(txn.commit());  // also keeps the opened database handles
+  impl->end_store_creation(true);
   return std::unique_ptr<Log>(new Log(std::move(impl)));
 }
 

@@ -20,14 +20,6 @@ std::string group_key(std::string_view group, const TopicPartition& tp) {
   return k;
 }
 
-std::string store_key(std::string_view store, std::string_view key) {
-  std::string k;
-  k.reserve(store.size() + 1 + key.size());
-  k.append(store).push_back('\0');
-  k.append(key);
-  return k;
-}
-
 ReadView::ReadView(const LogImpl* log, std::unique_ptr<LmdbTxn> txn)
     : log_(log), owned_txn_(std::move(txn)), txn_(owned_txn_.get()) {}
 ReadView::ReadView(const LogImpl* log, LmdbTxn* borrowed) : log_(log), txn_(borrowed) {}
@@ -153,11 +145,24 @@ Result<std::vector<GroupOffset>> ReadView::group_offsets(
   return out;
 }
 
+StoreRef ReadView::store(std::string_view name) const {
+  std::optional<MDB_dbi> dbi = log_->find_store(name, sees_pending_stores_);
+  // A handle opened after this snapshot began names no database in it: the store is empty.
+  if (!dbi || !txn_->has_dbi(*dbi)) return StoreRef{};
+  return StoreRef{*dbi, true};
+}
+
 Result<std::optional<std::string_view>> ReadView::get(std::string_view store,
                                                       std::string_view key) const {
+  return get(this->store(store), key);
+}
+
+Result<std::optional<std::string_view>> ReadView::get(const StoreRef& store,
+                                                      std::string_view key) const {
   if (key.size() > kMaxStoreKeyBytes) return invalid_argument("state store key too long");
+  if (!store.exists) return std::optional<std::string_view>();
   std::string_view v;
-  Status st = txn_->get(log_->state_dbi, store_key(store, key), &v);
+  Status st = txn_->get(store.dbi, StoredKey(key).view(), &v);
   if (st.code() == StatusCode::kNotFound) return std::optional<std::string_view>();
   OS_RETURN_IF_ERROR(st);
   return std::optional<std::string_view>(v);
@@ -165,12 +170,17 @@ Result<std::optional<std::string_view>> ReadView::get(std::string_view store,
 
 Status ReadView::scan_store(std::string_view store, std::string_view from_key,
                             const KeyValueFn& fn) const {
+  return scan_store(this->store(store), from_key, fn);
+}
+
+Status ReadView::scan_store(const StoreRef& store, std::string_view from_key,
+                            const KeyValueFn& fn) const {
+  if (!store.exists) return Status::ok();
   LmdbCursor cur;
-  OS_RETURN_IF_ERROR(cur.open(*txn_, log_->state_dbi));
-  std::string prefix = store_key(store, "");
-  OS_ASSIGN_OR_RETURN(bool found, cur.seek(store_key(store, from_key)));
-  while (found && cur.key().substr(0, prefix.size()) == prefix) {
-    if (!fn(cur.key().substr(prefix.size()), cur.value())) break;
+  OS_RETURN_IF_ERROR(cur.open(*txn_, store.dbi));
+  OS_ASSIGN_OR_RETURN(bool found, cur.seek(StoredKey(from_key).view()));
+  while (found) {
+    if (!fn(cur.key().substr(1), cur.value())) break;
     OS_ASSIGN_OR_RETURN(found, cur.next());
   }
   return Status::ok();

@@ -38,6 +38,13 @@ struct GroupOffset {
   Offset offset;  // the next offset the group will read
 };
 
+// A state store as one snapshot sees it: its LMDB database, or none (an empty store). Valid
+// only with the ReadView or WriteTxn that made it.
+struct StoreRef {
+  uint32_t dbi = 0;  // an MDB_dbi
+  bool exists = false;
+};
+
 // Visitor for scans: return false to stop early.
 using RecordFn = std::function<bool(const RecordView&)>;
 using KeyValueFn = std::function<bool(std::string_view key, std::string_view value)>;
@@ -68,11 +75,16 @@ class ReadView {
   // Every committed offset, or one group's.
   Result<std::vector<GroupOffset>> group_offsets(std::optional<std::string_view> group) const;
 
-  // State stores: named key-value spaces. Keys are at most kMaxStoreKeyBytes. Views are valid
-  // while this view (or WriteTxn) lives.
+  // State stores: named key-value spaces, one LMDB database each. Keys are at most
+  // kMaxStoreKeyBytes. Views are valid while this view (or WriteTxn) lives. A store that does
+  // not exist (yet, in this snapshot) is empty.
   Result<std::optional<std::string_view>> get(std::string_view store, std::string_view key) const;
   // Visits (key, value) of `store` with key >= from_key in key order until fn returns false.
   Status scan_store(std::string_view store, std::string_view from_key, const KeyValueFn& fn) const;
+  // The same through a StoreRef, which saves the name lookup when one store is read often.
+  StoreRef store(std::string_view name) const;
+  Result<std::optional<std::string_view>> get(const StoreRef& store, std::string_view key) const;
+  Status scan_store(const StoreRef& store, std::string_view from_key, const KeyValueFn& fn) const;
 
   static constexpr size_t kMaxStoreKeyBytes = 400;
 
@@ -80,6 +92,8 @@ class ReadView {
   ReadView(const LogImpl* log, std::unique_ptr<LmdbTxn> txn);
   ReadView(const LogImpl* log, LmdbTxn* borrowed);  // a WriteTxn's txn, owned by the writer
   const LogImpl* log_;
+  // A WriteTxn's stores created in its group and not yet published (see LogImpl).
+  bool sees_pending_stores_ = false;
   std::unique_ptr<LmdbTxn> owned_txn_;
   LmdbTxn* txn_ = nullptr;
 

@@ -8,7 +8,9 @@
 namespace orderstream::log {
 
 WriteTxn::WriteTxn(LogImpl* log, LmdbTxn* txn, int64_t now_ms, const DirtyPartitions* batch)
-    : ReadView(log, txn), mlog_(log), now_ms_(now_ms), batch_(batch) {}
+    : ReadView(log, txn), mlog_(log), now_ms_(now_ms), batch_(batch) {
+  sees_pending_stores_ = true;  // the stores this group created, not yet published
+}
 WriteTxn::~WriteTxn() = default;
 
 Result<PartitionState*> WriteTxn::dirty_state(const TopicPartition& tp) {
@@ -80,25 +82,36 @@ Status WriteTxn::delete_offset(std::string_view group, const TopicPartition& tp)
   return txn_->del(mlog_->groups_dbi, group_key(group, tp));
 }
 
+Result<StoreRef> WriteTxn::store_for_write(std::string_view store) {
+  OS_ASSIGN_OR_RETURN(MDB_dbi dbi, mlog_->store_for_write(*txn_, store));
+  return StoreRef{dbi, true};
+}
+
 Status WriteTxn::put(std::string_view store, std::string_view key, std::string_view value) {
   if (key.size() > kMaxStoreKeyBytes) return invalid_argument("state store key too long");
-  return txn_->put(mlog_->state_dbi, store_key(store, key), value);
+  OS_ASSIGN_OR_RETURN(StoreRef ref, store_for_write(store));
+  return put(ref, key, value);
+}
+
+Status WriteTxn::put(const StoreRef& store, std::string_view key, std::string_view value) {
+  if (key.size() > kMaxStoreKeyBytes) return invalid_argument("state store key too long");
+  return txn_->put(store.dbi, StoredKey(key).view(), value);
 }
 
 Status WriteTxn::del(std::string_view store, std::string_view key) {
-  return txn_->del(mlog_->state_dbi, store_key(store, key));
+  if (key.size() > kMaxStoreKeyBytes) return Status::ok();  // no such key can be stored
+  StoreRef ref = this->store(store);
+  return ref.exists ? del(ref, key) : Status::ok();
+}
+
+Status WriteTxn::del(const StoreRef& store, std::string_view key) {
+  if (key.size() > kMaxStoreKeyBytes) return Status::ok();
+  return txn_->del(store.dbi, StoredKey(key).view());
 }
 
 Status WriteTxn::clear_store(std::string_view store) {
-  LmdbCursor cur;
-  OS_RETURN_IF_ERROR(cur.open(*txn_, mlog_->state_dbi));
-  std::string prefix = store_key(store, "");
-  OS_ASSIGN_OR_RETURN(bool found, cur.seek(prefix));
-  while (found && cur.key().substr(0, prefix.size()) == prefix) {
-    OS_RETURN_IF_ERROR(cur.del());
-    OS_ASSIGN_OR_RETURN(found, cur.next());
-  }
-  return Status::ok();
+  StoreRef ref = this->store(store);
+  return ref.exists ? txn_->drop(ref.dbi, /*del=*/false) : Status::ok();
 }
 
 }  // namespace orderstream::log

@@ -31,10 +31,16 @@ class WriteTxn : public ReadView {
   Status commit_offset(std::string_view group, const TopicPartition& tp, Offset next);
   Status delete_offset(std::string_view group, const TopicPartition& tp);
 
+  // State stores (one LMDB database each, created by the first put).
   Status put(std::string_view store, std::string_view key, std::string_view value);
   Status del(std::string_view store, std::string_view key);
   // Removes every key of `store`.
   Status clear_store(std::string_view store);
+  // The store for put/del through a StoreRef (created if missing), which saves the name
+  // lookup for many writes to one store. InvalidArgument for an empty name or one with NUL.
+  Result<StoreRef> store_for_write(std::string_view store);
+  Status put(const StoreRef& store, std::string_view key, std::string_view value);
+  Status del(const StoreRef& store, std::string_view key);
 
   // The wall clock read once for this txn; records appended with kNowTimestamp get it.
   int64_t now_ms() const { return now_ms_; }

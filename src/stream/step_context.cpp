@@ -15,6 +15,7 @@ StepContext::Store& StepContext::store(std::string_view name) {
   auto s = std::make_unique<Store>();
   s->name = std::string(name);
   s->scoped = task_store_name(spec_, partition_, name);
+  s->ref = view_.store(s->scoped);
   stores_.push_back(std::move(s));
   return *stores_.back();
 }
@@ -23,12 +24,12 @@ Result<std::optional<std::string>> StepContext::get(std::string_view name, std::
   Store& s = store(name);
   auto it = s.writes.find(key);
   if (it != s.writes.end()) return it->second;
-  return read(s.scoped, key);
+  return read(s.ref, key);
 }
 
 Result<std::optional<std::string>> StepContext::get_global(std::string_view store,
                                                            std::string_view key) {
-  return read(global_store_name(store), key);
+  return read(view_.store(global_store_name(store)), key);
 }
 
 Status StepContext::scan(std::string_view name, std::string_view from, std::string_view to,
@@ -45,7 +46,7 @@ Status StepContext::scan(std::string_view name, std::string_view from, std::stri
   auto buffered = [&] { return w != s.order.end() && in_range(*w); };
   auto value = [&](std::string_view k) -> const std::optional<std::string>& { return s.writes.find(k)->second; };
   bool stopped = false;
-  Status st = view_.scan_store(s.scoped, from, [&](std::string_view k, std::string_view v) {
+  Status st = view_.scan_store(s.ref, from, [&](std::string_view k, std::string_view v) {
     if (!in_range(k)) return false;
     for (; buffered() && *w < k; ++w) {
       const auto& bv = value(*w);
@@ -122,14 +123,17 @@ void StepContext::rollback_record() {
 }
 
 Status StepContext::write_to(log::WriteTxn& w) const {
-  for (const auto& s : stores_)
+  for (const auto& s : stores_) {
+    if (s->writes.empty()) continue;
+    OS_ASSIGN_OR_RETURN(log::StoreRef ref, w.store_for_write(s->scoped));
     for (const auto& [k, v] : s->writes) {
       if (v) {
-        OS_RETURN_IF_ERROR(w.put(s->scoped, k, *v));
+        OS_RETURN_IF_ERROR(w.put(ref, k, *v));
       } else {
-        OS_RETURN_IF_ERROR(w.del(s->scoped, k));
+        OS_RETURN_IF_ERROR(w.del(ref, k));
       }
     }
+  }
   for (const Output& o : outputs_) {
     PartitionId p;
     if (o.partition) {
@@ -146,8 +150,9 @@ Status StepContext::write_to(log::WriteTxn& w) const {
   return Status::ok();
 }
 
-Result<std::optional<std::string>> StepContext::read(const std::string& name, std::string_view key) {
-  auto v = view_.get(name, key);
+Result<std::optional<std::string>> StepContext::read(const log::StoreRef& store,
+                                                     std::string_view key) {
+  auto v = view_.get(store, key);
   if (!v.ok()) {
     if (v.status().code() == StatusCode::kInvalidArgument) {
       fail_record(v.status());

@@ -71,7 +71,8 @@ class StepContext final : public TaskContext {
   // never scanned pay no ordering at all.
   struct Store {
     std::string name;    // as the processor names it
-    std::string scoped;  // its LMDB name, built once per step, not once per lookup
+    std::string scoped;  // its log name, built once per step, not once per lookup
+    log::StoreRef ref;   // its database in the step's snapshot, looked up once per step
     std::unordered_map<std::string, std::optional<std::string>, StringHash, std::equal_to<>> writes;
     std::set<std::string_view> order;  // keys of `writes` (views into its nodes) once ordered
     bool ordered = false;
@@ -84,7 +85,7 @@ class StepContext final : public TaskContext {
   Store& store(std::string_view name);
   // A committed store value. A key the store cannot hold is this record's fault; anything else
   // is the storage's, and must fail the whole step (to be retried), never skip the record.
-  Result<std::optional<std::string>> read(const std::string& name, std::string_view key);
+  Result<std::optional<std::string>> read(const log::StoreRef& store, std::string_view key);
   void fail_record(Status st);
   bool check_key(std::string_view key);
   void set(Store& s, std::string_view key, std::optional<std::string> v);
