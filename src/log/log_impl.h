@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/check.h"
 #include "log/lmdb_env.h"
 #include "log/log.h"
 
@@ -54,8 +55,10 @@ constexpr std::string_view kStoreDbPrefix = "s/";
 // key like any other; order is kept. Built on the stack: no allocation per lookup.
 class StoredKey {
  public:
-  // REQUIRES: key.size() <= ReadView::kMaxStoreKeyBytes.
+  // REQUIRES: key.size() <= ReadView::kMaxStoreKeyBytes (callers check; longer keys cannot be
+  // stored).
   explicit StoredKey(std::string_view key) : size_(key.size() + 1) {
+    OS_CHECK(key.size() <= ReadView::kMaxStoreKeyBytes);
     buf_[0] = 'k';
     std::memcpy(buf_ + 1, key.data(), key.size());
   }

@@ -178,7 +178,14 @@ Status ReadView::scan_store(const StoreRef& store, std::string_view from_key,
   if (!store.exists) return Status::ok();
   LmdbCursor cur;
   OS_RETURN_IF_ERROR(cur.open(*txn_, store.dbi));
+  // No stored key is longer than kMaxStoreKeyBytes (nor may LMDB seek to one): the keys from
+  // a longer start are those after its prefix of that length, the prefix itself excluded.
+  bool past_prefix = from_key.size() > kMaxStoreKeyBytes;
+  if (past_prefix) from_key = from_key.substr(0, kMaxStoreKeyBytes);
   OS_ASSIGN_OR_RETURN(bool found, cur.seek(StoredKey(from_key).view()));
+  if (found && past_prefix && cur.key().substr(1) == from_key) {
+    OS_ASSIGN_OR_RETURN(found, cur.next());
+  }
   while (found) {
     if (!fn(cur.key().substr(1), cur.value())) break;
     OS_ASSIGN_OR_RETURN(found, cur.next());

@@ -227,7 +227,8 @@ Status Runtime::reset_service(log::Log& log, const Topology& topology, const std
       for (int32_t p = 0; p < tasks; ++p) {
         for (const std::string& store : sub.stores)
           OS_RETURN_IF_ERROR(w.clear_store(task_store_name(sub, PartitionId(p), store)));
-        OS_RETURN_IF_ERROR(w.clear_store(task_meta_store_name(sub.name, PartitionId(p))));
+        OS_RETURN_IF_ERROR(w.del(kStreamTimeStore, task_key(sub.name, PartitionId(p))));
+        OS_RETURN_IF_ERROR(w.clear_store(legacy_task_meta_store_name(sub.name, PartitionId(p))));
       }
     }
     return Status::ok();

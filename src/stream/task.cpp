@@ -14,8 +14,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The runtime's own per-task store: the task's stream time, committed with each step so
-// that a restarted task resumes with the same stream time (processing stays deterministic).
+// The task's stream time is committed with each step so that a restarted task resumes with
+// the same stream time (processing stays deterministic). Before kStreamTimeStore it was in a
+// store of its own per task, under this name and key.
 constexpr std::string_view kTaskMetaStore = "__task";
 constexpr std::string_view kStreamTimeKey = "stream-time";
 
@@ -38,7 +39,11 @@ std::string task_store_name(const SubTopology& sub, PartitionId partition, std::
   return sub.global ? global_store_name(store) : scoped_store_name(sub.name, partition, store);
 }
 
-std::string task_meta_store_name(const std::string& sub_topology, PartitionId partition) {
+std::string task_key(const std::string& sub_topology, PartitionId partition) {
+  return sub_topology + "/" + std::to_string(partition.v);
+}
+
+std::string legacy_task_meta_store_name(const std::string& sub_topology, PartitionId partition) {
   return scoped_store_name(sub_topology, partition, kTaskMetaStore);
 }
 
@@ -46,7 +51,7 @@ StreamTask::StreamTask(log::Log& log, const SubTopology& spec, PartitionId parti
                        size_t max_batch)
     : log_(log), spec_(spec), partition_(partition), max_batch_(std::max<size_t>(max_batch, 1)),
       processor_(spec.make_processor(partition)),
-      meta_store_(task_meta_store_name(spec.name, partition)) {}
+      task_key_(task_key(spec.name, partition)) {}
 
 std::vector<log::TopicPartition> StreamTask::inputs() const {
   std::vector<log::TopicPartition> out;
@@ -87,8 +92,10 @@ Status StreamTask::step(bool* progressed) {
 Result<std::unique_ptr<PreparedStep>> StreamTask::prepare(const log::ReadView& view) {
   auto started = Clock::now();
   if (!stream_time_loaded_) {
-    OS_ASSIGN_OR_RETURN(std::optional<std::string_view> t,
-                        view.get(meta_store_, kStreamTimeKey));
+    OS_ASSIGN_OR_RETURN(std::optional<std::string_view> t, view.get(kStreamTimeStore, task_key_));
+    if (!t) {  // a log written before kStreamTimeStore
+      OS_ASSIGN_OR_RETURN(t, view.get(legacy_task_meta_store_name(spec_.name, partition_), kStreamTimeKey));
+    }
     stream_time_ms_ = t ? std::strtoll(std::string(*t).c_str(), nullptr, 10) : -1;
     stream_time_loaded_ = true;
   }
@@ -197,7 +204,7 @@ Status StreamTask::write_to(const PreparedStep& step, log::WriteTxn& w) const {
   OS_RETURN_IF_ERROR(step.ctx.write_to(w));
   for (const auto& [tp, next] : step.positions) OS_RETURN_IF_ERROR(w.commit_offset(spec_.name, tp, next));
   if (step.ctx.stream_time_ms() != stream_time_ms_)
-    OS_RETURN_IF_ERROR(w.put(meta_store_, kStreamTimeKey, std::to_string(step.ctx.stream_time_ms())));
+    OS_RETURN_IF_ERROR(w.put(kStreamTimeStore, task_key_, std::to_string(step.ctx.stream_time_ms())));
   return Status::ok();
 }
 

@@ -83,7 +83,7 @@ class StreamTask {
   PartitionId partition_;
   size_t max_batch_;
   std::unique_ptr<Processor> processor_;
-  std::string meta_store_;  // the task's own store (stream time)
+  std::string task_key_;  // its entry in kStreamTimeStore
   int64_t stream_time_ms_ = -1;  // loaded from the task's meta store by the first step
   bool stream_time_loaded_ = false;
   std::atomic<int64_t> skipped_total_{0};

@@ -44,8 +44,12 @@ std::string scoped_store_name(const std::string& sub_topology, PartitionId parti
 std::string global_store_name(std::string_view store);
 // The name the task (sub_topology, partition) stores `store` under: global or scoped.
 std::string task_store_name(const SubTopology& sub, PartitionId partition, std::string_view store);
-// The runtime's own store of task (sub_topology, partition): its stream time. Wiped with the
-// task's stores by reset-service.
-std::string task_meta_store_name(const std::string& sub_topology, PartitionId partition);
+// The runtime's own store: every task's stream time, under task_key(sub_topology, partition).
+// One store for all tasks, so that a round's commit updates one tree for them, not one per
+// task. A task's entry is wiped with its stores by reset-service.
+inline constexpr std::string_view kStreamTimeStore = "__stream-time";
+std::string task_key(const std::string& sub_topology, PartitionId partition);
+// Where a task kept its stream time before kStreamTimeStore (read once, as a fallback).
+std::string legacy_task_meta_store_name(const std::string& sub_topology, PartitionId partition);
 
 }  // namespace orderstream::stream

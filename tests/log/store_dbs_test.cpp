@@ -113,6 +113,20 @@ TEST_SUITE("log state stores") {
     CHECK(get(*f.log, "ghost", "k") == "now");
   }
 
+  TEST_CASE("a scan may start from a key longer than any key a store can hold") {
+    LogFixture f;
+    CHECK_OK(put(*f.log, "s", "a", "1"));
+    CHECK_OK(put(*f.log, "s", "b", "2"));
+    auto v = f.log->read_view();
+    REQUIRE_OK(v);
+    Entries seen;
+    REQUIRE_OK(v->scan_store("s", std::string(1000, 'a'), [&](std::string_view k, std::string_view val) {
+      seen.emplace_back(std::string(k), std::string(val));
+      return true;
+    }));
+    CHECK(seen == Entries{{"b", "2"}});
+  }
+
   TEST_CASE("a store name must be non-empty and free of NUL") {
     LogFixture f;
     CHECK(put(*f.log, "", "k", "v").code() == StatusCode::kInvalidArgument);
