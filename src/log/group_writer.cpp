@@ -40,32 +40,25 @@ void GroupWriter::write(std::vector<Op>& ops) {
 void GroupWriter::complete(std::vector<Op>& ops, uint64_t version) {
   if (ops.empty()) return;
   // Durable mode: acknowledged only once the commit is synced. A later commit's fdatasync
-  // (the next batch's, or a stream task's) makes the sync free.
+  // (a stream task's, say) makes the sync free.
   Status synced = durable_ ? log_.sync_to(version) : Status::ok();
   for (Op& op : ops) op.done(op.status.is_ok() ? synced : op.status);
   ops.clear();
 }
 
 void GroupWriter::run() {
-  // Written but not yet acknowledged: the batch before the one being written. Writing batch
-  // N+1 (one fdatasync) also makes batch N durable, so a steady stream of writes costs one
-  // sync per batch instead of two.
-  std::vector<Op> unacked;
-  uint64_t unacked_version = 0;
   while (true) {
     std::vector<Op> batch;
     {
       std::unique_lock lock(mu_);
-      if (unacked.empty()) cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && unacked.empty() && stopping_) return;
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
       batch.swap(queue_);
       depth_.store(0, std::memory_order_relaxed);
     }
-    if (!batch.empty()) write(batch);
-    uint64_t version = log_.version();
-    complete(unacked, unacked_version);
-    unacked = std::move(batch);
-    unacked_version = version;
+    write(batch);
+    // Usually free: a stream task's commit (running or next) syncs this batch's meta page.
+    complete(batch, log_.version());
   }
 }
 
