@@ -130,7 +130,6 @@ struct LogImpl {
   std::condition_variable sync_cv;
   uint64_t synced_version = 0;  // GUARDED_BY(sync_mu)
   bool syncing = false;         // GUARDED_BY(sync_mu)
-  bool group_running = false;   // GUARDED_BY(sync_mu): run_group is between begin and commit
 
   LogMetrics metrics;  // set at startup, before concurrent writes
   std::atomic<int64_t> appended_records{0};
