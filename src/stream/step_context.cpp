@@ -29,7 +29,11 @@ Result<std::optional<std::string>> StepContext::get(std::string_view name, std::
 
 Result<std::optional<std::string>> StepContext::get_global(std::string_view store,
                                                            std::string_view key) {
-  return read(view_.store(global_store_name(store)), key);
+  // Looked up once per step, like the task's own stores: global tables are read per record.
+  for (const auto& [name, ref] : globals_)
+    if (name == store) return read(ref, key);
+  globals_.emplace_back(std::string(store), view_.store(global_store_name(store)));
+  return read(globals_.back().second, key);
 }
 
 Status StepContext::scan(std::string_view name, std::string_view from, std::string_view to,

@@ -98,6 +98,7 @@ class StepContext final : public TaskContext {
   PartitionId partition_;
   int64_t stream_time_;
   std::vector<std::unique_ptr<Store>> stores_;  // a handful per task: found by linear search
+  std::vector<std::pair<std::string, log::StoreRef>> globals_;  // global tables read this step
   std::vector<Output> outputs_;
   std::vector<std::function<void()>> after_;
   std::map<std::string, log::TopicInfo, std::less<>> topics_;
