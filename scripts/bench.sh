@@ -21,7 +21,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
-dir=$(BUILD_TARGETS="orderstream http_baseline" "$root/scripts/build.sh" | tail -n 1)
+dir=$(BUILD_TARGETS="orderstream http_baseline" "$root/scripts/build.sh")
 bin="$dir/orderstream"
 work=$(mktemp -d /tmp/orderstream-bench.XXXXXX)
 pids=()

@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "cli/service_commands.h"
+#include "common/version.h"
 
 namespace orderstream::cli {
 
@@ -93,6 +94,8 @@ int run_app(int argc, char** argv) {
                  "LMDB map size in MiB (virtual; the file grows only as data is written)")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 30))
       ->type_name("N");
+  app.set_version_flag("--version", std::string("orderstream ") + version() + " (commit " +
+                                        build_commit() + ", " + build_type() + " build)");
   app.set_config("--config", "", "TOML file with global options (flags override it)")
       ->type_name("FILE")
       ->check(CLI::ExistingFile);
