@@ -50,6 +50,46 @@ HttpReply LoadClient::attempt(bhttp::verb verb, const std::string& target, const
   return {static_cast<int>(res.result_int()), std::move(res.body())};
 }
 
+HttpReply stream_get(const std::string& host, const std::string& port, const std::string& target,
+                     const std::function<bool(std::string_view)>& on_body) {
+  boost::asio::io_context io;
+  beast::error_code ec;
+  tcp::resolver resolver(io);
+  auto results = resolver.resolve(host, port, ec);
+  if (ec) return {0, "resolve: " + ec.message()};
+  beast::tcp_stream stream(io);
+  stream.expires_after(std::chrono::seconds(330));
+  stream.connect(results, ec);
+  if (ec) return {0, "connect: " + ec.message()};
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+  req.set(bhttp::field::host, host);
+  req.keep_alive(false);
+  bhttp::write(stream, req, ec);
+  beast::flat_buffer buf;
+  bhttp::response_parser<bhttp::buffer_body> parser;
+  parser.body_limit(boost::none);  // the caller sees the body piece by piece and may stop
+  if (!ec) bhttp::read_header(stream, buf, parser, ec);
+  if (ec) return {0, ec.message()};
+  int status = static_cast<int>(parser.get().result_int());
+  std::string error_body;
+  char piece[64 * 1024];
+  while (!parser.is_done()) {
+    parser.get().body().data = piece;
+    parser.get().body().size = sizeof(piece);
+    stream.expires_after(std::chrono::seconds(330));
+    bhttp::read(stream, buf, parser, ec);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) return {0, ec.message()};
+    std::string_view got(piece, sizeof(piece) - parser.get().body().size);
+    if (status != 200) {
+      if (error_body.size() < 4096) error_body += got;
+    } else if (!got.empty() && !on_body(got)) {
+      break;
+    }
+  }
+  return {status, std::move(error_body)};
+}
+
 bool parse_http_url(const std::string& url, std::string* host, std::string* port) {
   const std::string scheme = "http://";
   if (url.rfind(scheme, 0) != 0) return false;
@@ -63,6 +103,8 @@ bool parse_http_url(const std::string& url, std::string* host, std::string* port
     *host = rest.substr(0, colon);
     *port = rest.substr(colon + 1);
   }
+  // An IPv6 literal is written in brackets ("[::1]:8080"); the resolver wants it without.
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') *host = host->substr(1, host->size() - 2);
   return !host->empty() && !port->empty();
 }
 

@@ -5,8 +5,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace orderstream::cli {
 
@@ -29,7 +31,16 @@ class LoadClient {
   std::optional<boost::beast::tcp_stream> stream_;
 };
 
-// Splits "http://host:port[/...]" into host and port. False if it is not such a URL.
+// GETs `target` on its own connection and hands the body to on_body piece by piece as it
+// arrives, so a long body (a Server-Sent Events stream) is never held whole; each view is valid
+// only during its call. on_body returns false to stop reading (the connection is then closed).
+// The reply's status is the server's (0: transport error); its body holds the error text, or the
+// whole body of a non-200 answer, and is empty otherwise.
+HttpReply stream_get(const std::string& host, const std::string& port, const std::string& target,
+                     const std::function<bool(std::string_view)>& on_body);
+
+// Splits "http://host:port[/...]" into host and port (port 80 when none; an IPv6 literal without
+// its brackets). False if it is not such a URL.
 bool parse_http_url(const std::string& url, std::string* host, std::string* port);
 
 }  // namespace orderstream::cli

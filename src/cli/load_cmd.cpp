@@ -1,22 +1,21 @@
 // `orderstream load`: the reference's order generator, concurrent. Each of C workers POSTs an
 // order (random customer and product, quantity 1, price 1.0), with --payments a payment for it,
 // then waits on /validated; the latency is from the order's POST to its final state. Customers
-// can be posted first (--customers-file, --demo-customers). Live progress on stderr, a summary
-// on stdout.
-#include <CLI/CLI.hpp>
-
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <cstdio>
-#include <map>
-#include <mutex>
-#include <random>
-#include <thread>
-
+// can be posted first (--customers-file, --demo-customers) and stock made available (--stock).
+// Live progress on stderr, a summary on stdout, and why orders FAILED when some did.
 #include "cli/load_client.h"
+#include "cli/load_failures.h"
+#include "cli/load_report.h"
 #include "cli/load_setup.h"
 #include "cli/service_commands.h"
+#include "services/model.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <thread>
 
 namespace orderstream::cli {
 namespace {
@@ -31,21 +30,13 @@ struct LoadOptions {
   double rate = 0;  // orders/s overall; 0 = as fast as possible
   int64_t customers = 9;
   std::vector<std::string> products{"JUMPERS", "UNDERPANTS", "STOCKINGS"};
-  int64_t stock = -1;  // if >= 0: PUT this stock for every product first
+  int64_t stock = -1;  // if >= 0: make this many units of every product available first
   int timeout_ms = 30000;
   uint64_t seed = 0;  // 0 = from the clock
   bool payments = false;        // POST a payment for each accepted order
   std::string customers_file;   // POST these customers first
   bool demo_customers = false;  // POST the reference's demo customers 1..9 first
-};
-
-struct Totals {
-  std::mutex mu;
-  std::vector<double> latency_ms;           // GUARDED_BY(mu)
-  std::map<std::string, int64_t> by_state;  // GUARDED_BY(mu)
-  std::map<int, int64_t> by_status;         // GUARDED_BY(mu)
-  std::map<int, int64_t> payments_by_status;  // GUARDED_BY(mu)
-  std::atomic<int64_t> done{0};
+  bool overwrite_customers = false;  // POST them even when the server has them already
 };
 
 std::string final_state(const std::string& body) {
@@ -54,15 +45,8 @@ std::string final_state(const std::string& body) {
   return "UNKNOWN";
 }
 
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  size_t i = std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(v.size())));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(i), v.end());
-  return v[i];
-}
-
 void worker(const LoadOptions& o, const std::string& host, const std::string& port,
-            const std::string& run_id, int index, std::atomic<int64_t>* next, Totals* t,
+            const std::string& run_id, int index, std::atomic<int64_t>* next, LoadTotals* t,
             Clock::time_point start) {
   LoadClient client(host, port);
   std::mt19937_64 rng(o.seed + static_cast<uint64_t>(index) * 7919);
@@ -94,16 +78,60 @@ void worker(const LoadOptions& o, const std::string& host, const std::string& po
                            "/v1/orders/" + id + "/validated?timeout=" + std::to_string(o.timeout_ms), "");
     double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     std::lock_guard lock(t->mu);
-    t->by_status[post.status == 201 ? got.status : post.status]++;
-    if (post.status == 201 && o.payments) t->payments_by_status[paid.status]++;
+    int64_t same_post = ++t->post_status[post.status];
+    if (post.status == 201) t->get_status[got.status]++;
+    if (post.status == 201 && o.payments) t->payment_status[paid.status]++;
     if (post.status == 201 && got.status == 200) {
       t->latency_ms.push_back(ms);
-      t->by_state[final_state(got.body)]++;
-    } else if (post.status != 201 && t->by_status[post.status] <= 3) {
+      std::string state = final_state(got.body);
+      t->by_state[state]++;
+      if (state == "FAILED" && t->failed_sample.size() < kMaxFailedSample) t->failed_sample.push_back(id);
+    } else if (post.status != 201 && same_post <= 3) {
       std::fprintf(stderr, "orderstream: load: POST answered %d: %s\n", post.status, post.body.c_str());
     }
     t->done.fetch_add(1);
   }
+}
+
+// POSTs the customers of --demo-customers and --customers-file (the file is read before anything
+// is sent) and says on stderr what became of them.
+Status setup_customers(const LoadOptions& o, LoadClient& client) {
+  std::vector<std::pair<std::string, std::vector<services::Customer>>> sources;
+  if (o.demo_customers) sources.emplace_back("demo customers", demo_customers());
+  if (!o.customers_file.empty()) {
+    OS_ASSIGN_OR_RETURN(auto from_file, read_customers_file(o.customers_file));
+    sources.emplace_back("customers from " + o.customers_file, std::move(from_file));
+  }
+  for (const auto& [what, list] : sources) {
+    OS_ASSIGN_OR_RETURN(CustomersPosted done, post_customers(client, list, o.overwrite_customers));
+    std::fprintf(stderr, "orderstream: load: customers: %zu %s", list.size(), what.c_str());
+    if (done.kept > 0)
+      std::fprintf(stderr, " (%zu existed and %s kept; --overwrite-customers replaces them)", done.kept,
+                   done.kept == 1 ? "was" : "were");
+    std::fprintf(stderr, "\n");
+  }
+  return Status::ok();
+}
+
+// Prints why the FAILED orders failed (their failing checks, with hints) and returns that reason
+// in one line, or "" if it could not be found out.
+std::string report_failures(const std::string& host, const std::string& port, const std::string& from,
+                            int64_t failed, const std::vector<std::string>& sample) {
+  auto counts = explain_failures(host, port, from, sample);
+  if (!counts.ok()) {
+    std::printf("failed: %lld\n", static_cast<long long>(failed));
+    std::fflush(stdout);
+    warn("cannot tell why orders FAILED: " + counts.status().message());
+    return "";
+  }
+  std::string why = describe(*counts);
+  if (static_cast<int64_t>(sample.size()) < failed)
+    std::printf("failed: %lld (of the first %zu: %s)\n", static_cast<long long>(failed), sample.size(),
+                why.c_str());
+  else
+    std::printf("failed: %lld (%s)\n", static_cast<long long>(failed), why.c_str());
+  for (const std::string& hint : failure_hints(*counts)) std::printf("hint: %s\n", hint.c_str());
+  return why;
 }
 
 int load(const LoadOptions& o) {
@@ -111,27 +139,15 @@ int load(const LoadOptions& o) {
   if (!parse_http_url(o.url, &host, &port))
     return report(invalid_argument("--url must look like http://HOST:PORT, got '" + o.url + "'"));
   install_stop_signals();
-  std::vector<services::Customer> customers;
-  if (o.demo_customers) customers = demo_customers();
-  if (!o.customers_file.empty()) {
-    auto from_file = read_customers_file(o.customers_file);
-    if (!from_file.ok()) return report(from_file.status());
-    customers.insert(customers.end(), from_file->begin(), from_file->end());
-  }
-  if (!customers.empty()) {
+  {
     LoadClient c(host, port);
-    if (Status st = post_customers(c, customers); !st.is_ok()) return report(st);
-    std::fprintf(stderr, "orderstream: load: posted %zu customers\n", customers.size());
+    if (Status st = setup_customers(o, c); !st.is_ok()) return report(st);
+    if (o.stock >= 0)
+      if (Status st = set_available_stock(c, o.products, o.stock); !st.is_ok()) return report(st);
   }
-  if (o.stock >= 0) {
-    LoadClient c(host, port);
-    for (const std::string& p : o.products) {
-      HttpReply r = c.request(bhttp::verb::put, "/v1/inventory/" + p,
-                              "{\"stock\":" + std::to_string(o.stock) + "}");
-      if (r.status != 200)
-        return report(io_error("PUT /v1/inventory/" + p + " answered " + std::to_string(r.status) + ": " + r.body));
-    }
-  }
+  // Where order-validations ends before the first order: the reasons of this run's failures are
+  // after it.
+  const std::string validations_start = validations_cursor(host, port);
   uint64_t seed = o.seed ? o.seed : static_cast<uint64_t>(Clock::now().time_since_epoch().count());
   LoadOptions opts = o;
   opts.seed = seed;
@@ -139,7 +155,7 @@ int load(const LoadOptions& o) {
   std::fprintf(stderr, "orderstream: load: %lld orders, concurrency %d, seed %llu, ids %s-N\n",
                static_cast<long long>(o.orders), o.concurrency, static_cast<unsigned long long>(seed),
                run_id.c_str());
-  Totals totals;
+  LoadTotals totals;
   std::atomic<int64_t> next{0};
   auto start = Clock::now();
   std::vector<std::thread> threads;
@@ -154,28 +170,18 @@ int load(const LoadOptions& o) {
   for (auto& t : threads) t.join();
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
   std::fprintf(stderr, "\n");
-  std::lock_guard lock(totals.mu);
-  auto& lat = totals.latency_ms;
-  std::printf("orders: %lld in %.2f s = %.0f orders/s\n", static_cast<long long>(totals.done.load()),
-              secs, static_cast<double>(totals.done.load()) / secs);
-  std::printf("latency POST->final (ms): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n",
-              percentile(lat, 50), percentile(lat, 90), percentile(lat, 99), percentile(lat, 99.9),
-              lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end()));
-  std::printf("final states:");
-  for (auto& [s, n] : totals.by_state) std::printf(" %s=%lld", s.c_str(), static_cast<long long>(n));
-  std::printf("\nstatus codes:");
-  for (auto& [s, n] : totals.by_status) std::printf(" %d=%lld", s, static_cast<long long>(n));
-  std::printf("\n");
-  if (o.payments) {
-    std::printf("payments:");
-    for (auto& [s, n] : totals.payments_by_status) std::printf(" %d=%lld", s, static_cast<long long>(n));
-    std::printf("\n");
-  }
+  bool clean = print_summary(totals, secs, o.payments);
+  const int64_t finals = static_cast<int64_t>(totals.latency_ms.size());
+  const int64_t failed = totals.by_state.count("FAILED") ? totals.by_state.at("FAILED") : 0;
+  std::string why;
+  if (failed > 0) why = report_failures(host, port, validations_start, failed, totals.failed_sample);
   std::fflush(stdout);
-  bool all_ok = totals.by_status.size() == 1 && totals.by_status.count(200) == 1 &&
-                (!o.payments || (totals.payments_by_status.size() == 1 &&
-                                 totals.payments_by_status.count(201) == 1));
-  return all_ok ? kExitOk : kExitError;
+  // FAILED orders among VALIDATED ones are business outcomes; all of them FAILED is a setup
+  // problem the user has to hear about.
+  if (failed > 0 && failed == finals)
+    report(aborted(why.empty() ? "every order FAILED" : "every order FAILED (" + why + "): see the hints above"));
+  if (!clean) report(io_error("not every request had a clean answer (see the status codes above)"));
+  return clean && !(failed > 0 && failed == finals) ? kExitOk : kExitError;
 }
 
 }  // namespace
@@ -188,8 +194,20 @@ void add_load_command(CLI::App& app, const GlobalOptions&, int* exit_code) {
   cmd->add_option("--concurrency", o->concurrency, "Concurrent clients")->check(CLI::Range(1, 4096));
   cmd->add_option("--rate", o->rate, "Orders per second overall (0 = as fast as possible)")->check(CLI::Range(0.0, 1e9));
   cmd->add_option("--customers", o->customers, "Customer ids are drawn from 1..K")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
-  cmd->add_option("--products", o->products, "Products to order")->delimiter(',');
-  cmd->add_option("--stock", o->stock, "PUT this stock for every product before starting");
+  cmd->add_option("--products", o->products, "Products to order (comma-separated)")
+      ->delimiter(',')
+      ->check(CLI::Validator(
+          [](const std::string& name) -> std::string {
+            if (services::parse_product(name)) return "";
+            std::string known;
+            for (services::Product p : services::kAllProducts)
+              known += (known.empty() ? "" : ", ") + std::string(services::to_string(p));
+            return "unknown product '" + name + "' (known: " + known + ")";
+          },
+          "PRODUCT"));
+  cmd->add_option("--stock", o->stock,
+                  "Make N units of every product available to this run: PUT stock = reserved + N first")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--timeout-ms", o->timeout_ms, "Long-poll timeout of each wait")->check(CLI::Range(1, 300000));
   cmd->add_option("--seed", o->seed, "Random seed (0 = from the clock; printed)");
   cmd->add_flag("--payments", o->payments, "Also POST a payment for each accepted order");
@@ -197,6 +215,8 @@ void add_load_command(CLI::App& app, const GlobalOptions&, int* exit_code) {
                   "POST these customers first (one Customer JSON per line)")->type_name("FILE");
   cmd->add_flag("--demo-customers", o->demo_customers,
                 "POST the reference's demo customers 1..9 first (levels platinum..bronze)");
+  cmd->add_flag("--overwrite-customers", o->overwrite_customers,
+                "POST --demo-customers / --customers-file customers even if the server has them");
   cmd->callback([o, exit_code] { *exit_code = load(*o); });
 }
 

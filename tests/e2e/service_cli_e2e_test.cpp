@@ -18,7 +18,8 @@ TEST_SUITE("e2e service commands") {
                            "--stock", "1000", "--products", "JUMPERS", "--seed", "7"});
     CHECK_MESSAGE(load.code == 0, load.err);
     CHECK(load.out.find("final states: VALIDATED=40") != std::string::npos);
-    CHECK(load.out.find("status codes: 200=40") != std::string::npos);
+    CHECK(load.out.find("POST /v1/orders: 201=40") != std::string::npos);
+    CHECK(load.out.find("GET /validated: 200=40") != std::string::npos);
     CHECK(load.out.find("p99") != std::string::npos);
     REQUIRE(wait_until([&] { return s.get("/v1/inventory/JUMPERS").body.find("\"reserved\":40}") != std::string::npos; },
                        std::chrono::seconds(30)));
