@@ -1,5 +1,7 @@
 // `orderstream consume`: kcat -C for the embedded log. Replays or follows a topic, optionally as a
-// consumer group that resumes from and commits its offsets.
+// consumer group that resumes from and commits its offsets. Reads a read-only open of the log;
+// a group's commits go into the log (taking the writer lock), or, while `orderstream serve` holds
+// it, through that server (server_client.h).
 #include <CLI/CLI.hpp>
 
 #include <charconv>
@@ -12,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "cli/server_client.h"
 
 namespace orderstream::cli {
 namespace {
@@ -103,15 +106,23 @@ Result<Offset> start_offset(const log::ReadView& view, const TopicPartition& tp,
   return info.start;
 }
 
-Status commit_group(log::Log& log, const std::string& group, std::vector<PartitionCursor>& parts) {
+// Commits into `target`'s log, or through its server.
+Status commit_group(const WriteTarget& target, const std::string& group, std::vector<PartitionCursor>& parts) {
   bool changed = false;
   for (const PartitionCursor& c : parts) changed |= c.pos != c.committed;
   if (!changed) return Status::ok();
-  OS_RETURN_IF_ERROR(log.write([&](log::WriteTxn& w) {
+  if (target.server) {
+    std::vector<std::pair<TopicPartition, Offset>> offsets;
     for (const PartitionCursor& c : parts)
-      if (c.pos != c.committed) OS_RETURN_IF_ERROR(w.commit_offset(group, c.tp, c.pos));
-    return Status::ok();
-  }));
+      if (c.pos != c.committed) offsets.emplace_back(c.tp, c.pos);
+    OS_RETURN_IF_ERROR(target.server->commit_offsets(group, offsets));
+  } else {
+    OS_RETURN_IF_ERROR(target.log->write([&](log::WriteTxn& w) {
+      for (const PartitionCursor& c : parts)
+        if (c.pos != c.committed) OS_RETURN_IF_ERROR(w.commit_offset(group, c.tp, c.pos));
+      return Status::ok();
+    }));
+  }
   for (PartitionCursor& c : parts) c.committed = c.pos;
   return Status::ok();
 }
@@ -126,8 +137,17 @@ Status consume(const GlobalOptions& g, const ConsumeArgs& a) {
   if (!a.json) {
     OS_ASSIGN_OR_RETURN(fmt, RecordFormat::parse(a.format));
   }
-  // A group commits offsets, which is a write: it needs the writer lock.
-  OS_ASSIGN_OR_RETURN(auto log, open_log(g, a.group.empty() ? Access::kReadOnly : Access::kWrite));
+  // A group commits offsets, which is a write: it needs the writer lock, or the server that holds
+  // it. Beside a server, records and committed offsets are read from a read-only open.
+  WriteTarget target;
+  std::unique_ptr<log::Log> read_only;
+  if (!a.group.empty()) {
+    OS_ASSIGN_OR_RETURN(target, open_for_write(g, Access::kWrite));
+  }
+  if (!target.log) {
+    OS_ASSIGN_OR_RETURN(read_only, open_log(g, Access::kReadOnly));
+  }
+  log::Log* log = target.log ? target.log.get() : read_only.get();
   OS_ASSIGN_OR_RETURN(log::TopicInfo topic, log->topic(a.topic));
   std::vector<PartitionCursor> parts;
   {
@@ -148,6 +168,8 @@ Status consume(const GlobalOptions& g, const ConsumeArgs& a) {
     return not_found("partition " + std::to_string(*a.partition) + " of topic '" + topic.name +
                      "' does not exist (it has " + std::to_string(topic.partitions) +
                      " partitions)");
+  // Refused before anything is printed if the group is one of the server's stream tasks'.
+  if (target.server) OS_RETURN_IF_ERROR(target.server->commit_offsets(a.group, {}));
   install_stop_signals();
   constexpr size_t kBatch = 1000;
   int64_t printed = 0;
@@ -186,7 +208,7 @@ Status consume(const GlobalOptions& g, const ConsumeArgs& a) {
     }
     OS_ASSIGN_OR_RETURN(bool open, write_stdout(out));
     if (!open) break;  // the reader closed the pipe: a clean stop
-    if (!a.group.empty()) OS_RETURN_IF_ERROR(commit_group(*log, a.group, parts));
+    if (!a.group.empty()) OS_RETURN_IF_ERROR(commit_group(target, a.group, parts));
     if (a.count && printed >= *a.count) break;
     if (all_at_end) {
       if (a.exit_at_end) break;
@@ -195,7 +217,7 @@ Status consume(const GlobalOptions& g, const ConsumeArgs& a) {
       seen_version = log->wait_for_change(seen_version, std::chrono::milliseconds(100));
     }
   }
-  if (!a.group.empty()) OS_RETURN_IF_ERROR(commit_group(*log, a.group, parts));
+  if (!a.group.empty()) OS_RETURN_IF_ERROR(commit_group(target, a.group, parts));
   return Status::ok();
 }
 
@@ -217,7 +239,8 @@ void add_consume_command(CLI::App& app, const GlobalOptions& global, int* exit_c
       ->check(CLI::Range(int64_t{1}, std::numeric_limits<int64_t>::max()));
   c->add_flag("--exit,-e", a->exit_at_end, "Stop at the end of every partition instead of following");
   c->add_option("--group,-G", a->group,
-                "Consumer group: resume from and commit its offsets (needs the writer lock)");
+                "Consumer group: resume from and commit its offsets (needs the writer lock, or "
+                "goes through the running server)");
   c->add_option("--format,-f", a->format,
                 "Output format: %t topic, %p partition, %o offset, %k key, %s payload, "
                 "%T timestamp, %h headers, %K key length, %S payload length; \\n \\t")

@@ -1,4 +1,6 @@
-// `orderstream groups list|describe|reset`: kafka-consumer-groups for the embedded log.
+// `orderstream groups list|describe|reset`: kafka-consumer-groups for the embedded log. Reads a
+// read-only snapshot; `reset --execute` commits into the log (taking the writer lock) or, while
+// `orderstream serve` holds it, through that server (server_client.h).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/server_client.h"
 
 namespace orderstream::cli {
 namespace {
@@ -106,8 +109,17 @@ Status groups_reset(const GlobalOptions& g, const GroupsArgs& a) {
   if (!a.to_datetime.empty()) {
     OS_ASSIGN_OR_RETURN(ts, parse_iso8601(a.to_datetime));
   }
-  // A dry run only reads; --execute commits, which needs the writer lock.
-  OS_ASSIGN_OR_RETURN(auto log, open_log(g, a.execute ? Access::kWrite : Access::kReadOnly));
+  // A dry run only reads; --execute commits, which needs the writer lock or the server that
+  // holds it (the plan is then made from a read-only open).
+  WriteTarget target;
+  std::unique_ptr<log::Log> read_only;
+  if (a.execute) {
+    OS_ASSIGN_OR_RETURN(target, open_for_write(g, Access::kWrite));
+  }
+  if (!target.log) {
+    OS_ASSIGN_OR_RETURN(read_only, open_log(g, Access::kReadOnly));
+  }
+  log::Log* log = target.log ? target.log.get() : read_only.get();
   OS_ASSIGN_OR_RETURN(log::TopicInfo topic, log->topic(a.topic));
   if (a.partition && *a.partition >= topic.partitions)
     return not_found("partition " + std::to_string(*a.partition) + " of topic '" + topic.name +
@@ -135,7 +147,9 @@ Status groups_reset(const GlobalOptions& g, const GroupsArgs& a) {
       plan.emplace_back(tp, Offset(target));
     }
   }
-  if (a.execute) {
+  if (target.server) {
+    OS_RETURN_IF_ERROR(target.server->commit_offsets(a.group, plan));  // 403 for a task's group
+  } else if (a.execute) {
     OS_RETURN_IF_ERROR(log->write([&](log::WriteTxn& w) {
       for (const auto& [tp, off] : plan) OS_RETURN_IF_ERROR(w.commit_offset(a.group, tp, off));
       return Status::ok();

@@ -1,4 +1,6 @@
 // `orderstream compact [TOPIC]` and `orderstream verify`: run compaction now, check every record.
+// compact takes the writer lock, or, while `orderstream serve` holds it, asks that server to
+// compact (server_client.h); verify reads a read-only snapshot.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -6,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/server_client.h"
 
 namespace orderstream::cli {
 namespace {
@@ -17,10 +20,15 @@ int64_t now_ms() {
 }
 
 Status compact(const GlobalOptions& g, const std::string& topic) {
-  OS_ASSIGN_OR_RETURN(auto log, open_log(g, Access::kWrite));
-  if (!topic.empty()) OS_RETURN_IF_ERROR(log->topic(topic).status());
-  OS_ASSIGN_OR_RETURN(log::CleanerStats stats, log->compact(topic, now_ms()));
-  OS_RETURN_IF_ERROR(log->sync());
+  OS_ASSIGN_OR_RETURN(WriteTarget w, open_for_write(g, Access::kWrite));
+  log::CleanerStats stats;
+  if (w.server) {
+    OS_ASSIGN_OR_RETURN(stats, w.server->compact(topic));  // with the server's clock
+  } else {
+    if (!topic.empty()) OS_RETURN_IF_ERROR(w.log->topic(topic).status());
+    OS_ASSIGN_OR_RETURN(stats, w.log->compact(topic, now_ms()));
+    OS_RETURN_IF_ERROR(w.log->sync());
+  }
   std::printf("compacted %s: removed %lld records (%lld bytes), %lld of them tombstones\n",
               topic.empty() ? "every compacted topic" : topic.c_str(),
               static_cast<long long>(stats.records_removed),

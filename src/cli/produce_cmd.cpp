@@ -1,5 +1,7 @@
 // `orderstream produce`: kcat -P for the embedded log. One record per stdin line, appended in
-// transactions of up to kBatchRecords records.
+// transactions of up to kBatchRecords records: into the log, or, while `orderstream serve` holds
+// it, through that server (server_client.h), one request per batch (split further to fit the
+// server's body limit).
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/server_client.h"
 
 namespace orderstream::cli {
 namespace {
@@ -52,8 +55,14 @@ Status produce(const GlobalOptions& g, const ProduceArgs& a) {
       return invalid_argument("--header must be KEY=VALUE, got '" + h + "'");
     headers.push_back(log::Header{h.substr(0, eq), h.substr(eq + 1)});
   }
-  OS_ASSIGN_OR_RETURN(auto log, open_log(g, Access::kWriteOrCreate));
-  OS_ASSIGN_OR_RETURN(log::TopicInfo topic, log->topic(a.topic));
+  OS_ASSIGN_OR_RETURN(WriteTarget w, open_for_write(g, Access::kWriteOrCreate));
+  // Beside a server the topic is looked up in a read-only open, which works beside it.
+  std::unique_ptr<log::Log> read_only;
+  if (w.server) {
+    OS_ASSIGN_OR_RETURN(read_only, open_log(g, Access::kReadOnly));
+  }
+  log::Log& log = w.log ? *w.log : *read_only;
+  OS_ASSIGN_OR_RETURN(log::TopicInfo topic, log.topic(a.topic));
   std::optional<PartitionId> partition;
   if (a.partition) {
     if (*a.partition >= topic.partitions)
@@ -61,6 +70,11 @@ Status produce(const GlobalOptions& g, const ProduceArgs& a) {
                        "' does not exist (it has " + std::to_string(topic.partitions) +
                        " partitions)");
     partition = PartitionId(*a.partition);
+  }
+  if (w.server) {
+    // Refused before stdin is read if one of the server's services owns the topic.
+    int64_t none = 0;
+    OS_RETURN_IF_ERROR(w.server->append(a.topic, partition, {}, &none));
   }
   auto started = std::chrono::steady_clock::now();
   int64_t produced = 0, tombstones = 0;
@@ -77,11 +91,18 @@ Status produce(const GlobalOptions& g, const ProduceArgs& a) {
       r.headers = headers;
       records.push_back(r);
     }
-    auto offsets = log->append(a.topic, partition, records);
-    if (!offsets.ok())
-      return offsets.status().with_context("after " + std::to_string(produced) +
-                                           " records were produced");
-    produced += static_cast<int64_t>(lines.size());
+    if (w.server) {
+      int64_t appended = 0;
+      Status st = w.server->append(a.topic, partition, records, &appended);
+      produced += appended;
+      if (!st.is_ok()) return st.with_context("after " + std::to_string(produced) + " records were produced");
+    } else {
+      auto offsets = log.append(a.topic, partition, records);
+      if (!offsets.ok())
+        return offsets.status().with_context("after " + std::to_string(produced) +
+                                             " records were produced");
+      produced += static_cast<int64_t>(lines.size());
+    }
     lines.clear();
     return Status::ok();
   };
@@ -93,7 +114,7 @@ Status produce(const GlobalOptions& g, const ProduceArgs& a) {
   }
   if (std::cin.bad()) return io_error("reading stdin failed");
   OS_RETURN_IF_ERROR(flush());
-  OS_RETURN_IF_ERROR(log->sync());
+  if (w.log) OS_RETURN_IF_ERROR(w.log->sync());  // a server answers once the records are durable
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::fprintf(stderr, "produced %lld records (%lld tombstones) to %s in %.3f s\n",
                static_cast<long long>(produced), static_cast<long long>(tombstones),

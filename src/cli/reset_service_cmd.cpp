@@ -1,10 +1,13 @@
 // `orderstream reset-service NAME [--execute]`: rewinds a service's input offsets AND wipes its
 // state stores in one txn, so it replays from the start with nothing left behind (Kafka's
-// application reset tool resets offsets but leaves local state). A dry run unless --execute.
+// application reset tool resets offsets but leaves local state). A dry run unless --execute,
+// which needs the data directory to itself: unlike the other writing commands it never goes
+// through a running server, whose tasks own the state it wipes.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
+#include "cli/server_client.h"
 #include "cli/service_commands.h"
 #include "services/ecosystem.h"
 #include "stream/runtime.h"
@@ -21,6 +24,13 @@ int reset_service(const GlobalOptions& global, const std::string& name, bool exe
     return report(not_found("no service named '" + name + "' (services: " + known + ")"));
   }
   auto log = open_log(global, execute ? Access::kWrite : Access::kReadOnly);
+  if (!log.ok() && log.status().code() == StatusCode::kBusy) {
+    auto server = ServerClient::find(global.data_dir, log.status());
+    if (!server.ok()) return report(server.status());
+    return report(busy(log.status().message() + "; it is the running server at " + (*server)->url() +
+                       ": stop the server first (reset-service --execute needs the data directory "
+                       "to itself, the server's tasks own the state it wipes)"));
+  }
   if (!log.ok()) return report(log.status());
   std::printf("%-26s %-22s %s\n", "SUB-TOPOLOGY", "INPUT", "STORES WIPED");
   for (const auto& sub : topology.sub_topologies) {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "cli/server_client.h"
 #include "cli/service_commands.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -172,6 +173,16 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   if (Status st = server.start(); !st.is_ok()) return report(st);
   runtime.start();
   Cleaner cleaner(log, o.cleaner_interval_ms);
+  // Writing CLI commands find the server through serve.json (cli/server_client.h); it goes on
+  // every way out of here, and a SIGKILL's leftover is recognised as stale by the CLI.
+  struct ForgetServeFile {
+    const std::string& dir;
+    ~ForgetServeFile() { remove_serve_file(dir); }
+  } forget_serve_file{global.data_dir};
+  if (Status st = write_serve_file(global.data_dir, local_url(o.http.host, server.port()),
+                                   o.http.max_body_bytes);
+      !st.is_ok())
+    warn(st.message() + "; writing CLI commands will refuse to run beside this server");
   std::printf("orderstream: listening on http://%s:%u (data dir %s, %d partitions, %zu tasks)\n",
               o.http.host.c_str(), server.port(), global.data_dir.c_str(), o.partitions,
               runtime.task_count());
@@ -180,6 +191,8 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::fprintf(stderr, "orderstream: %s received, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  // First, so that no CLI command starts on a server that is going away.
+  remove_serve_file(global.data_dir);
   // Stop accepting and drain requests (their writes still complete), then the writer, then
   // the tasks (each finishes its step's txn), then make everything durable.
   server.stop(o.drain_ms);

@@ -1,8 +1,9 @@
 // `orderstream sql ["STATEMENTS;"] [--url URL]`: runs SQL statements and prints bordered tables.
 // With no statement argument it reads statements from stdin (a `sql>` prompt on a terminal).
-// Without --url it opens the data dir itself, which needs the dir to itself (like every writing
-// command): persistent queries created this way are recorded in the catalog and run when
-// `serve` starts. With --url it sends the statements to a running server (/ksql, /query-stream).
+// Without --url it opens the data dir itself, taking the writer lock: persistent queries created
+// this way are recorded in the catalog and run when `serve` starts; while `orderstream serve`
+// holds the dir, it sends them to the URL that server recorded (server_client.h), as with --url.
+// With --url it sends the statements to that server (/ksql, /query-stream).
 // Runs on the main thread.
 #include <CLI/CLI.hpp>
 #include <simdjson.h>
@@ -13,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/load_client.h"
+#include "cli/server_client.h"
 #include "cli/service_commands.h"
 #include "common/json_string.h"
 #include "sql/engine.h"
@@ -168,7 +170,8 @@ class RemoteBackend final : public Backend {
         rows.push_back(std::move(row));
       }
     }
-    return print(sql::render_table(columns, rows) + std::to_string(rows.size()) + " rows\n");
+    return print(sql::render_table(columns, rows) + std::to_string(rows.size()) +
+                 (rows.size() == 1 ? " row\n" : " rows\n"));
   }
 
   Status print_results(simdjson::dom::parser& parser, const std::string& body) {
@@ -220,26 +223,39 @@ int run_stdin(Backend& backend) {
   return code;
 }
 
-int sql_command(const GlobalOptions& global, const SqlOptions& o) {
-  std::unique_ptr<Backend> backend;
-  if (!o.url.empty()) {
-    std::string host, port;
-    if (!parse_http_url(o.url, &host, &port)) return report(invalid_argument("--url must be http://HOST:PORT"));
-    backend = std::make_unique<RemoteBackend>(host, port, o.timeout_ms);
-  } else {
-    auto log = open_log(global, Access::kWriteOrCreate);
-    if (!log.ok()) {
-      if (log.status().code() == StatusCode::kBusy)
-        return report(busy("the data dir " + global.data_dir +
-                           " is in use (a running server?): send the statements to it with --url http://HOST:PORT"));
-      return report(log.status());
-    }
-    auto local = std::make_unique<LocalBackend>(std::move(*log));
-    if (Status st = local->init(); !st.is_ok()) return report(st);
-    backend = std::move(local);
+// The backend of `--url URL`.
+Result<std::unique_ptr<Backend>> remote_backend(const std::string& url, int timeout_ms) {
+  std::string host, port;
+  if (!parse_http_url(url, &host, &port)) return invalid_argument("--url must be http://HOST:PORT");
+  return std::unique_ptr<Backend>(std::make_unique<RemoteBackend>(host, port, timeout_ms));
+}
+
+// Without --url: the data dir itself, or the server that holds it and recorded its URL there.
+Result<std::unique_ptr<Backend>> open_backend(const GlobalOptions& global, const SqlOptions& o) {
+  if (!o.url.empty()) return remote_backend(o.url, o.timeout_ms);
+  auto log = open_log(global, Access::kWriteOrCreate);
+  if (!log.ok() && log.status().code() == StatusCode::kBusy) {
+    OS_ASSIGN_OR_RETURN(
+        std::unique_ptr<ServerClient> server,
+        ServerClient::find(global.data_dir,
+                           busy("the data dir " + global.data_dir +
+                                " is in use (a running server?): send the statements to it with "
+                                "--url http://HOST:PORT")));
+    std::fprintf(stderr, "orderstream: the data dir %s is in use by the server at %s (pid %lld): running the statements there\n",
+                 global.data_dir.c_str(), server->url().c_str(), static_cast<long long>(server->pid()));
+    return remote_backend(server->url(), o.timeout_ms);
   }
-  if (o.statements.empty()) return run_stdin(*backend);
-  return report(run_text(*backend, o.statements));
+  if (!log.ok()) return log.status();
+  auto local = std::make_unique<LocalBackend>(std::move(*log));
+  OS_RETURN_IF_ERROR(local->init());
+  return std::unique_ptr<Backend>(std::move(local));
+}
+
+int sql_command(const GlobalOptions& global, const SqlOptions& o) {
+  auto backend = open_backend(global, o);
+  if (!backend.ok()) return report(backend.status());
+  if (o.statements.empty()) return run_stdin(**backend);
+  return report(run_text(**backend, o.statements));
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // `orderstream topics create|list|describe|alter|delete`: Kafka's kafka-topics for the embedded log.
+// create, alter and delete take the writer lock, or go through the running server that holds it
+// (server_client.h); list and describe read a read-only snapshot.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -6,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/server_client.h"
 
 namespace orderstream::cli {
 namespace {
@@ -26,9 +29,13 @@ Status topics_create(const GlobalOptions& g, const TopicsArgs& a) {
   // Validate everything before touching (or creating) the data directory.
   OS_RETURN_IF_ERROR(log::validate_topic_name(a.name));
   OS_RETURN_IF_ERROR(apply_configs(&config, a.configs));
-  OS_ASSIGN_OR_RETURN(auto log, open_log(g, Access::kWriteOrCreate));
-  OS_RETURN_IF_ERROR(log->create_topic(a.name, a.partitions, config));
-  OS_RETURN_IF_ERROR(log->sync());
+  OS_ASSIGN_OR_RETURN(WriteTarget w, open_for_write(g, Access::kWriteOrCreate));
+  if (w.server) {
+    OS_RETURN_IF_ERROR(w.server->create_topic(a.name, a.partitions, a.configs));
+  } else {
+    OS_RETURN_IF_ERROR(w.log->create_topic(a.name, a.partitions, config));
+    OS_RETURN_IF_ERROR(w.log->sync());
+  }
   std::printf("Created topic %s.\n", a.name.c_str());
   return Status::ok();
 }
@@ -58,19 +65,29 @@ Status topics_describe(const GlobalOptions& g, const TopicsArgs& a) {
 }
 
 Status topics_alter(const GlobalOptions& g, const TopicsArgs& a) {
-  OS_ASSIGN_OR_RETURN(auto log, open_log(g, Access::kWrite));
-  OS_ASSIGN_OR_RETURN(log::TopicInfo t, log->topic(a.name));
-  OS_RETURN_IF_ERROR(apply_configs(&t.config, a.configs));
-  OS_RETURN_IF_ERROR(log->alter_topic(a.name, t.config));
-  OS_RETURN_IF_ERROR(log->sync());
-  std::printf("Altered topic %s: %s\n", a.name.c_str(), log::format_config(t.config).c_str());
+  OS_ASSIGN_OR_RETURN(WriteTarget w, open_for_write(g, Access::kWrite));
+  log::TopicConfig config;
+  if (w.server) {
+    OS_ASSIGN_OR_RETURN(config, w.server->alter_topic(a.name, a.configs));
+  } else {
+    OS_ASSIGN_OR_RETURN(log::TopicInfo t, w.log->topic(a.name));
+    OS_RETURN_IF_ERROR(apply_configs(&t.config, a.configs));
+    OS_RETURN_IF_ERROR(w.log->alter_topic(a.name, t.config));
+    OS_RETURN_IF_ERROR(w.log->sync());
+    config = t.config;
+  }
+  std::printf("Altered topic %s: %s\n", a.name.c_str(), log::format_config(config).c_str());
   return Status::ok();
 }
 
 Status topics_delete(const GlobalOptions& g, const TopicsArgs& a) {
-  OS_ASSIGN_OR_RETURN(auto log, open_log(g, Access::kWrite));
-  OS_RETURN_IF_ERROR(log->delete_topic(a.name));
-  OS_RETURN_IF_ERROR(log->sync());
+  OS_ASSIGN_OR_RETURN(WriteTarget w, open_for_write(g, Access::kWrite));
+  if (w.server) {
+    OS_RETURN_IF_ERROR(w.server->delete_topic(a.name));  // 403 for a topic the services own
+  } else {
+    OS_RETURN_IF_ERROR(w.log->delete_topic(a.name));
+    OS_RETURN_IF_ERROR(w.log->sync());
+  }
   std::printf("Deleted topic %s.\n", a.name.c_str());
   return Status::ok();
 }

@@ -120,12 +120,14 @@ void add_order_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
 void add_email_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
 void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // rest_proxy_routes.cpp
 void add_sse_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // sse_routes.cpp
+void add_admin_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // admin_routes.cpp
 
 void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx) {
   add_order_routes(router, ctx);
   add_email_routes(router, ctx);
   add_rest_proxy_routes(router, ctx);
   add_sse_routes(router, ctx);
+  add_admin_routes(router, ctx);
   router.add(bhttp::verb::put, "/v1/inventory/{product}",
              [ctx](RouteRequest&& r, Responder res) { put_inventory(ctx, std::move(r), res); });
   router.add(bhttp::verb::get, "/v1/inventory/{product}",
