@@ -1,5 +1,7 @@
 #include "http/error_log.h"
 
+#include <boost/asio/error.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -31,7 +33,14 @@ void log_rate_limited(const char* op, const char* message) {
   }
 }
 
+bool is_client_disconnect(const boost::system::error_code& ec) {
+  namespace err = boost::asio::error;
+  return ec == err::connection_reset || ec == err::broken_pipe || ec == err::eof ||
+         ec == err::connection_aborted || ec == err::not_connected || ec == err::shut_down;
+}
+
 void log_rate_limited(const char* op, const boost::system::error_code& ec) {
+  if (is_client_disconnect(ec)) return;
   log_rate_limited(op, ec.message().c_str());
 }
 

@@ -26,7 +26,7 @@ inline constexpr std::string_view kKafkaV2 = "application/vnd.kafka.v2+json";
 std::optional<std::string> key_bytes(simdjson::dom::element key);
 std::optional<std::string> value_bytes(simdjson::dom::element value);
 
-// {"topic","key","value","partition","offset"} for one record.
+// {"topic","key","value","partition","offset","timestamp"} for one record.
 std::string record_json(std::string_view topic, int32_t partition, const log::RecordView& r);
 
 // {"error_code":code,"message":...} with the Kafka v2 content type.

@@ -2,6 +2,7 @@
 #include <charconv>
 
 #include "http/api.h"
+#include "http/log_poll.h"
 #include "services/json_codec.h"
 
 namespace orderstream::http {
@@ -59,16 +60,32 @@ void post_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Res
   if (!st.is_ok()) res.send(status_response(st));
 }
 
+// ?timeout=MS waits up to MS for the customer to reach the customers table (right after its POST
+// the table task may not have read it yet); without it the answer is immediate.
 void get_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
-  const std::string& s = r.params["id"];
+  const std::string s = r.params["id"];
   int64_t id = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
   if (ec != std::errc() || p != s.data() + s.size())
     return res.send(status_response(invalid_argument("customer id must be an integer")));
-  auto c = ctx->orders->find_customer(id);
-  if (!c.ok()) return res.send(status_response(c.status()));
-  if (!*c) return res.send(status_response(not_found("no customer " + s)));
-  res.send(json_response(bhttp::status::ok, services::to_json(**c)));
+  int timeout_ms = 0;
+  if (r.query.count("timeout")) {
+    auto t = parse_timeout(r, *ctx);
+    if (!t.ok()) return res.send(status_response(t.status()));
+    timeout_ms = *t;
+  }
+  auto answer = [ctx, id, res]() -> bool {
+    auto c = ctx->orders->find_customer(id);
+    if (!c.ok()) {
+      res.send(status_response(c.status()));
+      return true;
+    }
+    if (!*c) return false;
+    res.send(json_response(bhttp::status::ok, services::to_json(**c)));
+    return true;
+  };
+  poll_log(*ctx->io, *ctx->log, std::chrono::milliseconds(timeout_ms), answer,
+           [res, s] { res.send(status_response(not_found("no customer " + s))); });
 }
 
 void post_payment(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {

@@ -166,6 +166,7 @@ void Session::on_read_error(beast::error_code ec) {
   } else if (ec == net::error::operation_aborted) {
     final_close();
   } else {
+    client_left_ = is_client_disconnect(ec);
     log_rate_limited("read", ec);
     final_close();
   }
@@ -237,6 +238,7 @@ void Session::on_write(beast::error_code ec, size_t) {
   writing_ = false;
   if (closed_) return;
   if (ec) {
+    client_left_ = is_client_disconnect(ec);
     log_rate_limited("write", ec);
     final_close();
     return;
@@ -335,9 +337,10 @@ void Session::final_close() {
   if (closed_) return;
   closed_ = true;
   cancel_timer();
-  // A client leaving a stream is how streams normally end; only requests never answered count.
+  // A client leaving a stream is how streams normally end; only requests never answered count,
+  // and only when the client did not leave on its own (e.g. curl stopped during a long-poll).
   size_t dropped = std::count_if(queue_.begin(), queue_.end(), [](const Entry& e) { return !e.head_sent; });
-  if (dropped > 0 && !reject_) {
+  if (dropped > 0 && !reject_ && !client_left_) {
     log_rate_limited(
         "close",
         ("connection closed with " + std::to_string(dropped) + " request(s) unanswered").c_str());

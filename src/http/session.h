@@ -108,6 +108,7 @@ class Session : public std::enable_shared_from_this<Session>, public ResponseSin
   bool read_done_ = false;  // no more requests will be read
   bool closing_ = false;    // send side shut down; discarding input until EOF or the deadline
   bool closed_ = false;
+  bool client_left_ = false;  // a read or write failed because the client went away
   size_t lingered_bytes_ = 0;
   std::array<char, 4096> linger_buf_;
 };

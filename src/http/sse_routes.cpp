@@ -4,7 +4,9 @@
 // The response stays open and each record is sent as one event as soon as it is in the log:
 // `id: <cursor>`, `event: record`, `data: <record_json>`. The cursor is `<partition>-<offset>` of
 // the last record delivered from each partition, comma-separated (`0-41` on a one-partition
-// topic), so `Last-Event-ID` resumes every partition exactly. Every 15 s without records a
+// topic), so `Last-Event-ID` resumes every partition exactly. A partition still at offset 0 (nothing
+// before its position) is left out, and a resume reads a partition missing from its cursor from
+// the earliest record; an all-empty cursor sends no `id:` line. Every 15 s without records a
 // `: heartbeat` comment with the unchanged cursor as an id-only event keeps proxies from closing
 // the connection and finds clients that left. The stream ends when the client leaves, the
 // server stops, or ?timeout= ms passed (timeout=0: what is there now, then the end); `retry:`
@@ -59,8 +61,14 @@ Result<std::map<int32_t, int64_t>> parse_cursor(std::string_view s, int32_t part
 std::string cursor(const std::map<TpKey, int64_t>& positions) {
   std::string out;
   for (const auto& [tp, next] : positions)
-    out += (out.empty() ? "" : ",") + std::to_string(tp.second) + "-" + std::to_string(next - 1);
+    if (next > 0) out += (out.empty() ? "" : ",") + std::to_string(tp.second) + "-" + std::to_string(next - 1);
   return out;
+}
+
+// The event's id line, or nothing when no partition has a position to name.
+std::string id_line(const std::map<TpKey, int64_t>& positions) {
+  std::string c = cursor(positions);
+  return c.empty() ? std::string() : "id: " + c + "\n";
 }
 
 // Start positions of every partition of `topic` (see the file comment).
@@ -84,6 +92,11 @@ Result<std::map<TpKey, int64_t>> start_positions(const log::Log& log, const log:
       out[{info.name, p}] = it->second;
       continue;
     }
+    OS_ASSIGN_OR_RETURN(log::PartitionInfo pi, view.partition_info(tp));
+    if (!last_id.empty()) {  // a resume: the cursor leaves out partitions nothing was read from
+      out[{info.name, p}] = pi.start.v;
+      continue;
+    }
     if (!group.empty()) {
       OS_ASSIGN_OR_RETURN(std::optional<Offset> c, view.committed(group, tp));
       if (c) {
@@ -91,7 +104,6 @@ Result<std::map<TpKey, int64_t>> start_positions(const log::Log& log, const log:
         continue;
       }
     }
-    OS_ASSIGN_OR_RETURN(log::PartitionInfo pi, view.partition_info(tp));
     out[{info.name, p}] = fixed ? std::clamp(*fixed, pi.start.v, pi.end.v)
                                 : offset == "earliest" ? pi.start.v : pi.end.v;
   }
@@ -120,7 +132,7 @@ Result<std::string> next_batch(Stream& s) {
     std::string json = record_json(tp.first, tp.second, rec);
     // The id must name this record's position, so move it before writing the cursor.
     s.positions[tp] = rec.offset.v + 1;
-    events += "id: " + cursor(s.positions) + "\nevent: record\ndata: " + json + "\n\n";
+    events += id_line(s.positions) + "event: record\ndata: " + json + "\n\n";
     return true;
   });
   if (!st.is_ok()) return st;
@@ -153,7 +165,7 @@ void deliver(const std::shared_ptr<Stream>& s, std::string events) {
 void pump(const std::shared_ptr<Stream>& s, bool first) {
   if (s->out.closed()) return;  // the client left or the server is stopping
   auto now = Clock::now();
-  auto heartbeat = [s] { s->out.write(": heartbeat\nid: " + cursor(s->positions) + "\n\n"); };
+  auto heartbeat = [s] { s->out.write(": heartbeat\n" + id_line(s->positions) + "\n"); };
   if (!first && now >= s->end) {
     heartbeat();
     return s->out.end();

@@ -125,4 +125,18 @@ TEST_SUITE("e2e orders") {
     CHECK(bad.status == 400);
     CHECK(bad.header("content-type") == "application/json");
   }
+  TEST_CASE("GET of a customer answers at once, or with ?timeout= waits for the customers table to have it") {
+    ServerFixture s;
+    s.start(2);
+    HttpResult unknown = s.get("/v1/customers/42");
+    CHECK(unknown.status == 404);
+    CHECK(unknown.body.find("\"code\":\"NotFound\"") != std::string::npos);
+    CHECK(s.get("/v1/customers/42?timeout=50").status == 404);  // waited, still unknown
+    CHECK(s.get("/v1/customers/42?timeout=soon").status == 400);
+    HttpResult posted = s.post("/v1/customers", "{\"id\":42,\"firstName\":\"Ada\",\"lastName\":\"L\",\"email\":\"a@x\",\"address\":\"here\"}");
+    REQUIRE(posted.status == 201);
+    HttpResult got = s.get("/v1/customers/42?timeout=30000");
+    REQUIRE(got.status == 200);
+    CHECK(got.body.find("\"level\":\"bronze\"") != std::string::npos);
+  }
 }

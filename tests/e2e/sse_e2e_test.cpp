@@ -128,6 +128,31 @@ TEST_CASE("sse: with group= the progress is committed and a new stream resumes a
   CHECK(third.body.find("\"key\":\"d\"") != std::string::npos);
 }
 
+TEST_CASE("sse: a cursor leaves out partitions nothing was delivered from, and a resume reads them from the start") {
+  ServerFixture s;
+  start_with_topic(s, kTopic, 4);
+  // An empty topic: no id line at all (an empty id would reset the client's last one).
+  HttpResult none = s.get(std::string("/v1/topics/") + kTopic + "/stream?timeout=0");
+  REQUIRE(none.status == 200);
+  CHECK(none.body.find("id:") == std::string::npos);
+
+  produce(s, kTopic, "{\"partition\":2,\"value\":1}");
+  const std::string target = std::string("/v1/topics/") + kTopic + "/stream?offset=earliest&timeout=0";
+  HttpResult first = s.get(target);
+  REQUIRE(first.status == 200);
+  CHECK(count(first.body, "event: record") == 1);
+  CHECK(last_id(first.body) == "2-0");
+  CHECK(first.body.find("--1") == std::string::npos);
+
+  // Partition 0 was empty when the cursor was made: resuming reads its new record too.
+  produce(s, kTopic, "{\"partition\":0,\"value\":2}");
+  std::string resumed = get_with_last_event_id(s, std::string("/v1/topics/") + kTopic + "/stream?timeout=0", "2-0");
+  CHECK(count(resumed, "event: record") == 1);
+  CHECK(resumed.find("\"partition\":0") != std::string::npos);
+  CHECK(last_id(resumed) == "0-0,2-0");
+
+}
+
 TEST_CASE("sse: errors are JSON") {
   ServerFixture s;
   start_with_topic(s, kTopic, 1);

@@ -153,6 +153,13 @@ class RawSocket {
     return !ec;
   }
 
+  // Closes the connection with a TCP reset (SO_LINGER 0), as a killed client's kernel would.
+  void reset() {
+    boost::system::error_code ec;
+    socket_.set_option(boost::asio::socket_base::linger(true, 0), ec);
+    socket_.close(ec);
+  }
+
   // Reads until the server closes the connection, `until` appears in what was read (if given), or
   // the timeout passes. Sets *closed when the connection ended (EOF or reset).
   std::string read(int timeout_ms, const std::string& until = "", bool* closed = nullptr) {
