@@ -1,4 +1,4 @@
-// The orderstream REST API (shared/REFERENCE.md): orders, inventory, customers, payments,
+// The orderstream REST API (docs/reference.md): orders, inventory, customers, payments,
 // /health and /metrics, registered on a Router. Handlers never block: commands complete from
 // the group writer's thread, long-polls from the orders view's thread or a timer.
 #pragma once

@@ -1,4 +1,4 @@
-// Email service (shared/REFERENCE.md "Email"). Payments are rekeyed by order id through
+// Email service (docs/reference.md "Email"). Payments are rekeyed by order id through
 // payments-by-order; then orders join payments within a window either side on event time
 // (stream::WindowedJoin), each pair looks its customer up in the customers global table, and
 // becomes exactly one email, handed to the Emailer. An order's later state records and a

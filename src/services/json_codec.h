@@ -1,4 +1,4 @@
-// JSON codecs for the domain types (shared/REFERENCE.md, "Schemas"): canonical encoders and strict
+// JSON codecs for the domain types (docs/reference.md, "JSON bodies"): canonical encoders and strict
 // decoders. Thread-safe: decoders use a thread_local simdjson parser; encoders share nothing.
 #pragma once
 

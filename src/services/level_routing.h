@@ -1,4 +1,4 @@
-// Level routing (shared/REFERENCE.md "Email"): every CREATED order of a known customer is
+// Level routing (docs/reference.md "Level routing"): every CREATED order of a known customer is
 // written, as an OrderEnriched, to the topic named after the customer's level (platinum, gold,
 // silver, bronze), looked up in the customers global table. Orders of customers not (yet) in the
 // table are not routed, as in a GlobalKTable inner join. Part of the email service.

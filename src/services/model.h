@@ -1,4 +1,4 @@
-// The domain types of the order example (see shared/REFERENCE.md, "Schemas") and the wire names of
+// The domain types of the order example (see docs/reference.md, "JSON bodies") and the wire names of
 // their enums. Plain value types: no shared state, safe to use from any thread.
 #pragma once
 

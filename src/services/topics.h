@@ -1,4 +1,4 @@
-// Topic and state-store names of the order ecosystem (shared/REFERENCE.md, "Topics").
+// Topic and state-store names of the order ecosystem (docs/reference.md, "Topics").
 #pragma once
 
 namespace orderstream::services::topics {

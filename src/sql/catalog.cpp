@@ -9,7 +9,7 @@ namespace {
 
 ColumnDef col(const char* name, SqlType type, bool key = false) { return ColumnDef{name, type, key, {}}; }
 
-// The product's own topics (shared/REFERENCE.md "Schemas"), so its statements work on a fresh server.
+// The product's own topics (docs/reference.md "JSON bodies"), so its statements work on a fresh server.
 std::vector<SourceDef> builtins() {
   namespace t = services::topics;
   using enum SqlType;

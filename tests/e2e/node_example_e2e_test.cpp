@@ -1,7 +1,7 @@
 // examples/node-emailer against the real binary: demo customers and orders of platinum customers
 // go in through the REST API, the Node.js emailer consumes the `platinum` topic through the REST
 // Proxy consumer API and writes one line per order to a file, also across a restart of the
-// emailer. Skipped (with a message) when `node` is not installed.
+// emailer. Fails when `node` is not installed (scripts/deps.sh installs it).
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -69,10 +69,7 @@ void wait_for_emails(const std::string& out, size_t n, ChildProcess& emailer) {
 }  // namespace
 
 TEST_CASE("node example: one email line per platinum order, also across an emailer restart") {
-  if (!node_installed()) {
-    MESSAGE("SKIPPED: node is not installed (scripts/deps.sh installs nodejs)");
-    return;
-  }
+  REQUIRE_MESSAGE(node_installed(), "node is not installed: scripts/deps.sh installs nodejs");
   ServerFixture s;
   s.start(2);
   const std::string out = s.dir.file("emails.txt");
