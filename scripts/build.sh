@@ -11,8 +11,8 @@ dir=${BUILD_DIR:-$root/build/${type,,}}
 targets=()
 for t in ${BUILD_TARGETS:-}; do targets+=(--target "$t"); done
 if [ ! -e "$dir/orderstream" ]; then
-  echo "orderstream: first $type build into $dir: about 5 minutes for the binary on 2 cores," \
-       "15 with the tests; later builds recompile only what changed" >&2
+  echo "orderstream: first $type build into $dir: 3-5 minutes for the binary on 2 cores," \
+       "7-10 more with the tests; later builds recompile only what changed" >&2
 fi
 cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >&2
 cmake --build "$dir" -j"$(nproc)" "${targets[@]}" >&2

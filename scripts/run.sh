@@ -23,8 +23,8 @@ done
 if [ -n "$url" ]; then
   cat >&2 <<HINT
 orderstream: the server runs in this terminal (Ctrl-C stops it). In another one, from $root:
-  curl -s $url/health                 # the server's state: {"status":"ok",...}
-  bin/orderstream topics list         # the binary; reads the log beside the server (--help: every command)
+  curl -s $url/health    # the server's state: {"status":"ok",...}
+  bin/orderstream topics list    # the binary; reads the log beside the server (--help: every command)
   README.md, "A first session", goes on from there: customers, orders, payments, emails, SQL, groups.
 HINT
 fi
