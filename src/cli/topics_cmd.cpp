@@ -4,11 +4,13 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/server_client.h"
+#include "services/ownership.h"
 
 namespace orderstream::cli {
 namespace {
@@ -50,8 +52,10 @@ Status topics_describe(const GlobalOptions& g, const TopicsArgs& a) {
   OS_ASSIGN_OR_RETURN(auto log, open_log(g, Access::kReadOnly));
   OS_ASSIGN_OR_RETURN(log::TopicInfo t, log->topic(a.name));
   OS_ASSIGN_OR_RETURN(log::ReadView view, log->read_view());
-  std::printf("Topic: %s\tPartitions: %d\tConfigs: %s\n", t.name.c_str(), t.partitions,
-              log::format_config(t.config).c_str());
+  // Owner: the service that alone writes the topic (a running server refuses others), or "-".
+  std::optional<std::string> owner = services::topic_owner(t.name);
+  std::printf("Topic: %s\tPartitions: %d\tConfigs: %s\tOwner: %s\n", t.name.c_str(), t.partitions,
+              log::format_config(t.config).c_str(), owner ? owner->c_str() : "-");
   std::printf("%-10s %14s %14s %12s %14s\n", "PARTITION", "START-OFFSET", "END-OFFSET", "RECORDS",
               "BYTES");
   for (int32_t p = 0; p < t.partitions; ++p) {

@@ -28,6 +28,7 @@ TEST_CASE("topics create, list, describe, alter and delete work end to end") {
   r = f.run({"topics", "describe", "orders"});
   REQUIRE_MESSAGE(r.code == 0, r.err);
   CHECK(contains(r.out, "Topic: orders\tPartitions: 3"));
+  CHECK(contains(r.out, "\tOwner: orders\n"));  // the ecosystem's topic, whoever created it
   CHECK(contains(r.out, "cleanup.policy=compact"));
   CHECK(contains(r.out, "retention.ms=1000"));
   CHECK(contains(r.out, "START-OFFSET     END-OFFSET      RECORDS          BYTES"));

@@ -67,6 +67,7 @@ TEST_SUITE("e2e cli beside server") {
     CliRun described = cli(s, {"topics", "describe", "clicks"});
     REQUIRE(described.code == 0);
     CHECK(has(described.out, "retention.ms=60000"));
+    CHECK(has(described.out, "\tOwner: -\n"));  // a user's topic: open to every client
 
     CliRun deleted = cli(s, {"topics", "delete", "clicks"});
     REQUIRE_MESSAGE(deleted.code == 0, deleted.err);

@@ -290,6 +290,36 @@ TEST_CASE("rest proxy: a parked long-poll returns the records of a partition it 
   CHECK(assignments(s, a).size() == 2);
 }
 
+TEST_CASE("rest proxy: the ecosystem's topics and stream tasks' groups are refused with 403 40301, nothing written") {
+  ServerFixture s;
+  start_topic(s, 1);
+  auto forbidden = [](const HttpResult& r, const std::string& says) {
+    CHECK(r.status == 403);
+    CHECK_MESSAGE(r.body.find("\"error_code\":40301") != std::string::npos, r.body);
+    CHECK_MESSAGE(r.body.find(says) != std::string::npos, r.body);
+  };
+  const std::string forged = "{\"records\":[{\"key\":\"g2\",\"value\":{\"id\":\"g2\",\"customerId\":1,"
+                             "\"state\":\"VALIDATED\",\"product\":\"JUMPERS\",\"quantity\":1,\"price\":1}}]}";
+  forbidden(send(s, bhttp::verb::post, "/topics/orders", forged), "topic orders is written only by the orders service");
+  forbidden(send(s, bhttp::verb::post, "/topics/order-validations", "{\"records\":[{\"value\":1}]}"),
+            "topic order-validations is written only by");
+  forbidden(send(s, bhttp::verb::post, "/topics/orders-by-product", "{\"records\":[{\"value\":1}]}"),
+            "the inventory service");
+  forbidden(send(s, bhttp::verb::post, "/topics/platinum", "{\"records\":[{\"value\":1}]}"), "platinum");
+  CHECK(s.get("/v1/orders/g2?timeout=0").status == 504);  // the forged order never existed
+
+  forbidden(send(s, bhttp::verb::post, "/consumers/inventory", "{\"name\":\"x\"}"),
+            "consumer group inventory is committed only by the inventory service");
+  forbidden(send(s, bhttp::verb::post, "/consumers/validations-aggregator", "{}"), "validations-aggregator");
+  forbidden(s.get("/v1/topics/orders/stream?group=fraud&timeout=0"), "consumer group fraud");
+  // Reading the ecosystem's topics stays open: with a group of one's own, or none.
+  CHECK(s.get("/v1/topics/orders/stream?timeout=0").status == 200);
+  CHECK(s.get("/v1/topics/orders/stream?group=mine&timeout=0").status == 200);
+  CHECK(send(s, bhttp::verb::post, "/consumers/mine", "{\"name\":\"x\"}").status == 200);
+  // A topic of one's own takes anything.
+  CHECK(send(s, bhttp::verb::post, std::string("/topics/") + kTopic, "{\"records\":[{\"value\":1}]}").status == 200);
+}
+
 TEST_CASE("rest proxy: errors are JSON with Kafka error codes") {
   ServerFixture s;
   start_topic(s, 1);
