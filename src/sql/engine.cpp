@@ -1,5 +1,6 @@
 #include "sql/engine.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include "log/topic_config.h"
@@ -140,8 +141,13 @@ Result<StatementResult> Engine::create_source(const Statement& st, bool replayin
     auto parts = st.with.find("PARTITIONS");
     if (parts == st.with.end())
       return not_found("topic '" + topic + "' does not exist; create it first or add PARTITIONS=n to WITH");
-    int32_t n = std::atoi(parts->second.c_str());
-    if (n < 1 || n > log::kMaxPartitions) return at(st.pos, "PARTITIONS must be in 1.." + std::to_string(log::kMaxPartitions));
+    // Digits only, all of them: atoi took '4x' as 4 and '4294967297' as 1.
+    const std::string& text = parts->second;
+    int32_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 1 || n > log::kMaxPartitions)
+      return at(st.pos, "PARTITIONS must be an integer in 1.." + std::to_string(log::kMaxPartitions) + ", got '" +
+                            text + "'");
     log::TopicConfig config;
     if (st.is_table) config.cleanup_policy = log::CleanupPolicy::kCompact;
     Status created = log_.create_topic(topic, n, config);

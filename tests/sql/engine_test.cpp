@@ -217,6 +217,25 @@ TEST_CASE("persistent queries run on their own threads and resume after the engi
   CHECK(test::wait_until([&] { return f.records("validated") == 4; }, 10s));
 }
 
+TEST_CASE("PARTITIONS must be all digits in range: nothing is created otherwise") {
+  EngineFixture f;
+  for (const char* bad : {"4x", "4294967297", "0", "-1", "", " 4", "1e3", "99999999999999999999"}) {
+    CAPTURE(bad);
+    auto st = parse_statement(std::string("CREATE STREAM s (id VARCHAR) WITH (KAFKA_TOPIC='made', PARTITIONS='") +
+                              bad + "');");
+    REQUIRE_OK(st);
+    auto r = f.engine->execute(*st, &f.props);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(r.status().message().find("PARTITIONS must be an integer in 1..") != std::string::npos);
+    CHECK_FALSE(f.log->topic("made").ok());
+  }
+  f.run("CREATE STREAM s (id VARCHAR) WITH (KAFKA_TOPIC='made', PARTITIONS='3');");
+  auto made = f.log->topic("made");
+  REQUIRE_OK(made);
+  CHECK(made->partitions == 3);
+}
+
 TEST_CASE("bordered tables size their columns to the widest cell") {
   CHECK(render_table({"a", "long name"}, {{Value::integer(12345), Value()}, {Value::string("x"), Value::boolean(true)}}) ==
         "+-------+-----------+\n"
