@@ -220,6 +220,17 @@ Status Log::create_topic(const std::string& name, int32_t partitions, const Topi
   if (partitions < 1 || partitions > kMaxPartitions)
     return invalid_argument("partitions must be 1.." + std::to_string(kMaxPartitions));
   if (impl_->find_topic(name).ok()) return conflict("topic '" + name + "' already exists");
+  // Every partition is an LMDB database, and an environment opens at most max_dbs of them in its
+  // life (a dropped one frees its slot). Running out would fail deep inside some later commit,
+  // a stream task's store creation included, so refuse here, keeping room for the stores.
+  const size_t limit = impl_->options.max_dbs;
+  const size_t used = impl_->open_databases();
+  if (used + impl_->new_databases(name, partitions) + kDatabasesKeptForStores > limit)
+    return invalid_argument("cannot create topic '" + name + "' with " + std::to_string(partitions) +
+                            " partitions: the log holds " + std::to_string(used) + " of its " +
+                            std::to_string(limit) + " LMDB databases (one per partition or state store, " +
+                            std::to_string(kDatabasesKeptForStores) + " kept for new state stores); " +
+                            "delete unused topics or use fewer partitions");
   return impl_->create_topic(name, partitions, config);
 }
 

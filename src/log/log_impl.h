@@ -7,6 +7,7 @@
 #include <deque>
 #include <cstring>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,8 @@ std::string group_key(std::string_view group, const TopicPartition& tp);
 // The LMDB database of state store `store`.
 std::string store_db_name(std::string_view store);
 constexpr std::string_view kStoreDbPrefix = "s/";
+// Databases create_topic leaves free for state stores, which tasks create as they first write.
+constexpr size_t kDatabasesKeptForStores = 256;
 
 // A store key as stored: behind one tag byte, so that the empty key (which LMDB refuses) is a
 // key like any other; order is kept. Built on the stack: no allocation per lookup.
@@ -96,6 +99,9 @@ struct LogImpl {
   // Guards the topic map. Topic and partition objects stay put until their topic is deleted.
   mutable std::shared_mutex topics_mu;
   std::map<std::string, std::unique_ptr<TopicState>, std::less<>> topics;
+  // Databases of deleted topics' partitions: emptied but still open (their handles stay taken
+  // until a topic of that name reuses them or the log is reopened). GUARDED_BY(topics_mu).
+  std::set<std::string> emptied_partition_dbs;
 
   // Group commit (LevelDB's writer queue): writers queue up; the one at the front leads, runs
   // every queued write in one LMDB txn and completes the others with their own Status.
@@ -146,6 +152,11 @@ struct LogImpl {
   // Opens every store database (on open) and upgrades a version-1 `__state` (writable open).
   Status load_stores(LmdbTxn& txn, bool upgrade_v1);
   Result<TopicState*> find_topic(std::string_view name) const;
+  // LMDB databases open now: __meta and the groups', one per partition, one per state store.
+  size_t open_databases() const;
+  // How many of those creating `topic` with `partitions` partitions would add (a deleted topic's
+  // emptied databases are taken over by one of the same name).
+  size_t new_databases(const std::string& topic, int32_t partitions) const;
   Result<PartitionState*> find(const TopicPartition& tp) const;
   Result<ReadView> read_view() const;
   // OK, or the Corruption that made tp read-only. Appends and the cleaner refuse a failed one.

@@ -155,6 +155,8 @@ Status LogImpl::create_topic(const std::string& name, int32_t partitions,
   }));
   {
     std::unique_lock lock(topics_mu);
+    for (int32_t p = 0; p < partitions; ++p)  // open again under their names: counted as partitions
+      emptied_partition_dbs.erase(partition_db_name(TopicPartition{name, PartitionId(p)}));
     topics.emplace(name, std::move(t));
   }
   // write() woke readers before the topic map changed; a reader that looked in between would
@@ -192,6 +194,8 @@ Status LogImpl::delete_topic(const std::string& name) {
   }));
   {
     std::unique_lock lock(topics_mu);
+    for (int32_t p = 0; p < t->info.partitions; ++p)
+      emptied_partition_dbs.insert(partition_db_name(TopicPartition{name, PartitionId(p)}));
     topics.erase(name);
   }
   forget_failures(name);

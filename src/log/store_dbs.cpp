@@ -10,6 +10,25 @@ std::string store_db_name(std::string_view store) {
   return name;
 }
 
+size_t LogImpl::open_databases() const {
+  size_t n = 2;  // __meta and the consumer groups'
+  {
+    std::shared_lock lock(topics_mu);
+    for (const auto& [name, t] : topics) n += t->parts.size();
+    n += emptied_partition_dbs.size();
+  }
+  std::shared_lock lock(stores_mu);
+  return n + store_dbis.size();
+}
+
+size_t LogImpl::new_databases(const std::string& topic, int32_t partitions) const {
+  std::shared_lock lock(topics_mu);
+  size_t n = 0;
+  for (int32_t p = 0; p < partitions; ++p)
+    n += !emptied_partition_dbs.count(partition_db_name(TopicPartition{topic, PartitionId(p)}));
+  return n;
+}
+
 std::optional<MDB_dbi> LogImpl::find_store(std::string_view store, bool with_pending) const {
   if (with_pending) {
     auto p = pending_store_dbis.find(store);

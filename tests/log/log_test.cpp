@@ -33,6 +33,27 @@ std::vector<int64_t> offsets_of(const std::vector<Record>& rs) {
 }
 
 TEST_SUITE("log") {
+  TEST_CASE("create_topic refuses partitions beyond LMDB's database handles, before creating anything") {
+    LogFixture f;
+    f.options.max_dbs = 400;  // 2 of the log's own, 256 kept for state stores: 142 for partitions
+    REQUIRE_OK(f.reopen());
+    f.create("a", 100);
+    Status refused = f.log->create_topic("b", 50, {});
+    CHECK(refused.code() == StatusCode::kInvalidArgument);
+    CHECK_MESSAGE(refused.message().find("holds 102 of its 400 LMDB databases") != std::string::npos, refused.message());
+    CHECK_FALSE(f.log->topic("b").ok());
+    f.create("c", 40);  // what is left fits
+    // A deleted topic's databases stay open (emptied) until the log is reopened: they still
+    // count, but a topic of the same name takes them over.
+    REQUIRE_OK(f.log->delete_topic("a"));
+    CHECK(f.log->create_topic("b", 50, {}).code() == StatusCode::kInvalidArgument);
+    f.create("a", 100);
+    REQUIRE_OK(f.log->delete_topic("a"));
+    REQUIRE_OK(f.reopen());
+    f.create("b", 50);
+    CHECK(f.log->topic("b")->partitions == 50);
+  }
+
   TEST_CASE("topics are created, listed, described, altered and deleted") {
     LogFixture f;
     TopicConfig compact;
