@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/server_client.h"
+#include "common/guarded.h"
 #include "cli/service_commands.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -89,6 +90,9 @@ void add_write_metrics(metrics::Registry& registry, log::Log& log) {
 }
 
 void add_log_metrics(metrics::Registry& registry, log::Log& log) {
+  registry.gauge_fn("callback_exceptions_total",
+                    "Callbacks (write completions, after-commit work) that threw; each was logged", {},
+                    [] { return static_cast<double>(callback_exceptions()); });
   registry.gauge_fn("log_appended_records_total", "Records appended to the log since start", {},
                     [&log] { return static_cast<double>(log.appended_records()); });
   registry.gauge_fn("log_appended_bytes_total", "Bytes appended to the log since start", {},

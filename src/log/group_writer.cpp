@@ -1,5 +1,7 @@
 #include "log/group_writer.h"
 
+#include "common/guarded.h"
+
 namespace orderstream::log {
 
 GroupWriter::GroupWriter(Log& log, size_t max_queued, bool durable)
@@ -42,7 +44,8 @@ void GroupWriter::complete(std::vector<Op>& ops, uint64_t version) {
   // Durable mode: acknowledged only once the commit is synced. A later commit's fdatasync
   // (a stream task's, say) makes the sync free.
   Status synced = durable_ ? log_.sync_to(version) : Status::ok();
-  for (Op& op : ops) op.done(op.status.is_ok() ? synced : op.status);
+  // A callback that throws must not take the writer thread (and every later write) with it.
+  for (Op& op : ops) run_guarded("group writer", [&] { op.done(op.status.is_ok() ? synced : op.status); });
   ops.clear();
 }
 

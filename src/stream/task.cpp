@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/guarded.h"
 #include "log/read_view.h"
 #include "log/record_format.h"
 #include "log/write_txn.h"
@@ -213,7 +214,7 @@ Status StreamTask::finish(PreparedStep& step) {
   if (metrics_.skipped && step.skipped > 0) metrics_.skipped->inc(static_cast<uint64_t>(step.skipped));
   skipped_total_.fetch_add(step.skipped, std::memory_order_relaxed);
   stream_time_ms_ = step.ctx.stream_time_ms();
-  for (auto& fn : step.ctx.after()) fn();
+  for (auto& fn : step.ctx.after()) run_guarded("stream task after_commit", fn);
   return step.damaged;
 }
 

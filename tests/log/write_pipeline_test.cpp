@@ -7,9 +7,11 @@
 #include <map>
 #include <thread>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "common/guarded.h"
 #include "log/test_util.h"
 #include "support/wait.h"
 
@@ -127,6 +129,23 @@ TEST_SUITE("log write pipeline") {
     CHECK(f.log->durable_version() < f.log->version());
     CHECK_OK(f.log->sync());
     CHECK(f.log->durable_version() == f.log->version());
+  }
+
+  TEST_CASE("a done callback that throws is logged and counted, and the writer goes on") {
+    LogFixture f;
+    f.create("t");
+    GroupWriter writer(*f.log, 1000, /*durable=*/true);
+    const uint64_t before = callback_exceptions();
+    std::atomic<int> later{0};
+    REQUIRE_OK(writer.submit(append_fn("boom"), [](const Status&) { throw std::runtime_error("a bug in a callback"); }));
+    for (int i = 0; i < 3; ++i)
+      REQUIRE_OK(writer.submit(append_fn("after-" + std::to_string(i)), [&](const Status& st) {
+        if (st.is_ok()) later.fetch_add(1);
+      }));
+    REQUIRE(orderstream::test::wait_until([&] { return later.load() == 3; }, std::chrono::seconds(30)));
+    CHECK(callback_exceptions() == before + 1);
+    writer.stop();
+    CHECK(keys_of(f.read_all("t", 0)).size() == 4);  // the throwing op's write was stored too
   }
 
   TEST_CASE("the group writer acknowledges each op with its own write's status, once durable") {

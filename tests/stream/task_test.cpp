@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "common/guarded.h"
 #include "log/partitioner.h"
 #include "log/read_view.h"
 #include "stream/test_driver.h"
@@ -23,6 +25,7 @@ namespace {
 //   "long-key"   puts a state key longer than the store allows
 //   "no-topic"   emits to a topic that does not exist
 //   "time"       emits the task's stream time instead of a count
+//   "throw-after" counts as usual, plus an after-commit action that throws
 // On topics "a" and "b" it emits "<topic><value>" to "out" in processing order.
 class ContractProcessor final : public stream::Processor {
  public:
@@ -58,6 +61,7 @@ class ContractProcessor final : public stream::Processor {
              std::to_string(ctx.partition().v) + "/" + std::to_string(r.partition.v),
              r.timestamp_ms);
     if (after_commits_) ctx.after_commit([n = after_commits_] { ++*n; });
+    if (value == "throw-after") ctx.after_commit([] { throw std::runtime_error("a bug in after-commit work"); });
     if (value == "bad-late") return invalid_argument("failed after writing");
     return Status::ok();
   }
@@ -131,6 +135,19 @@ TEST_SUITE("stream") {
     CHECK(f.out() == std::vector<std::string>{"x:1", "y:2"});
     CHECK(f.after_commits == 2);
     CHECK(f.driver.skipped_records() == 0);
+  }
+
+  TEST_CASE("after-commit work that throws is logged and counted, and the task goes on") {
+    Fixture f(1);
+    const uint64_t before = callback_exceptions();
+    f.pipe("in", "k", "throw-after", 10, /*defer=*/true);
+    f.pipe("in", "k", "y", 11, /*defer=*/true);
+    REQUIRE_OK(f.driver.advance());
+    CHECK(callback_exceptions() == before + 1);
+    CHECK(f.out() == std::vector<std::string>{"throw-after:1", "y:2"});
+    CHECK(f.after_commits == 2);
+    f.pipe("in", "k", "z", 12);  // the task still processes (out() returns what is new)
+    CHECK(f.out() == std::vector<std::string>{"z:3"});
   }
 
   TEST_CASE("outputs keep the input timestamps") {
