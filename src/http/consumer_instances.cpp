@@ -83,6 +83,7 @@ Result<Fetched> ConsumerInstance::fetch(const log::Log& log, size_t max_bytes) {
     // Read from a copy, so a rebalance never waits for the log.
     std::lock_guard lock(mu_);
     out.positions = position_;
+    out.from = position_;
     first = rotate_++;
   }
   auto view = log.read_view();
@@ -101,6 +102,15 @@ Result<Fetched> ConsumerInstance::fetch(const log::Log& log, size_t max_bytes) {
   for (const auto& [tp, next] : out.positions)
     if (auto it = position_.find(tp); it != position_.end()) it->second = next;
   return out;
+}
+
+void ConsumerInstance::rewind(const Fetched& f) {
+  std::lock_guard lock(mu_);
+  for (const auto& [tp, next] : f.positions) {
+    auto it = position_.find(tp);
+    auto was = f.from.find(tp);
+    if (it != position_.end() && was != f.from.end() && it->second == next) it->second = was->second;
+  }
 }
 
 std::map<TpKey, int64_t> ConsumerInstance::consumed() const {

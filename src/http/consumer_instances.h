@@ -30,6 +30,7 @@ struct Fetched {
   std::string json;  // a JSON array of record_json objects
   size_t count = 0;
   std::map<TpKey, int64_t> positions;  // the next offset of each partition read, after this fetch
+  std::map<TpKey, int64_t> from;       // the same partitions' positions before it
 };
 
 // Visits records from each partition's position in *positions (starting with the partition at
@@ -61,6 +62,9 @@ class ConsumerInstance {
   // a time; a rebalance meanwhile does not wait for it (a partition revoked during the read keeps
   // its new owner's position; what was read from it is still returned).
   Result<Fetched> fetch(const log::Log& log, size_t max_bytes);
+  // Undoes fetch `f` where nothing moved since: its records will be fetched again. For a fetch
+  // whose auto-commit failed, so that no record is skipped without having been delivered.
+  void rewind(const Fetched& f);
   // Positions after the records fetched so far, of the assigned partitions (an empty commit).
   std::map<TpKey, int64_t> consumed() const;
   // The assigned partitions, sorted.

@@ -14,6 +14,7 @@
 // Key and value encoding: http/proxy_records.h.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <mutex>
@@ -33,6 +34,9 @@ namespace {
 
 constexpr int kDefaultFetchTimeoutMs = 1000;  // the proxy's consumer.request.timeout.ms
 constexpr size_t kDefaultMaxBytes = 1 << 20;
+// A larger max_bytes is clamped to this, as the proxy's consumer.request.max.bytes (64 MB) does:
+// one fetch never copies more of a topic than this into memory.
+constexpr size_t kMaxFetchBytes = 64 << 20;
 constexpr std::chrono::minutes kInstanceIdleTimeout{5};  // consumer.instance.timeout.ms
 
 class ProxyContext {
@@ -194,15 +198,23 @@ void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
   if (!timeout.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, timeout.status().message()));
   auto max_bytes = parse_size(r, "max_bytes", kDefaultMaxBytes);
   if (!max_bytes.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, max_bytes.status().message()));
+  *max_bytes = std::min(*max_bytes, kMaxFetchBytes);
   const log::Log* log = ctx->api->log;
   auto answer = [ctx, inst, res](Fetched f) {
     Response rsp = proxy_json(bhttp::status::ok, std::move(f.json), kKafkaJsonV2);
     if (!inst->auto_commit() || f.count == 0) return res.send(std::move(rsp));
     // This fetch's own positions: what it delivers from a partition revoked since is committed
-    // all the same (a new owner that read the commit before this one lands reads it again).
-    commit(ctx, inst->group(), std::move(f.positions), [res, rsp = std::move(rsp)](const Status& st) mutable {
-      res.send(st.is_ok() ? std::move(rsp) : proxy_status_error(st));
-    });
+    // all the same (a new owner that read the commit before this one lands reads it again). If
+    // the commit fails the records are not delivered, so the positions go back: the next fetch
+    // returns them again (at-least-once, never a silent skip).
+    auto fetched = std::make_shared<Fetched>(std::move(f));
+    fetched->json.clear();
+    commit(ctx, inst->group(), fetched->positions,
+           [res, inst, fetched, rsp = std::move(rsp)](const Status& st) mutable {
+             if (st.is_ok()) return res.send(std::move(rsp));
+             inst->rewind(*fetched);
+             res.send(proxy_status_error(st));
+           });
   };
   // Fetches; true when the request is answered (records, or an error).
   auto attempt = [ctx, inst, res, log, answer, max = *max_bytes]() -> bool {

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -91,6 +92,28 @@ std::set<TpKey> partitions_of(const std::string& topic, int32_t n) {
 }
 
 }  // namespace
+
+TEST_CASE("consumer instances: a rewound fetch is fetched again, unless the positions moved since") {
+  LogFixture f;
+  f.topic("t", 2, 3);
+  ConsumerInstances reg(*f.log, kLongIdle);
+  auto a = joined(reg, "a", {"t"});
+  auto first = a->fetch(*f.log, SIZE_MAX);
+  REQUIRE_OK(first);
+  CHECK(first->count == 6);
+  CHECK(first->from == std::map<TpKey, int64_t>{{{"t", 0}, 0}, {{"t", 1}, 0}});
+  a->rewind(*first);  // as after a failed auto-commit: nothing was delivered
+  CHECK(fetched(*a, *f.log).size() == 6);
+  // A fetch after the one being rewound moved on: the rewind leaves that partition alone.
+  f.fill("t", 2, 1);
+  auto second = a->fetch(*f.log, SIZE_MAX);
+  REQUIRE_OK(second);
+  CHECK(second->count == 2);
+  f.fill("t", 2, 1);
+  CHECK(fetched(*a, *f.log).size() == 2);
+  a->rewind(*second);
+  CHECK(fetched(*a, *f.log).empty());
+}
 
 TEST_CASE("consumer instances: a group splits the partitions and rebalances on join, unsubscribe and delete") {
   LogFixture f;
