@@ -8,11 +8,12 @@
 #include <cstdio>
 #include <thread>
 
-#include "cli/server_client.h"
+#include "cli/serve_file.h"
 #include "common/guarded.h"
 #include "cli/service_commands.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "services/ownership.h"
 #include "log/group_writer.h"
 #include "services/aggregator.h"
 #include "services/ecosystem.h"
@@ -142,6 +143,16 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   } forget_metrics{log};
 
   auto api = std::make_shared<http::ApiContext>();
+  api->owned_topic = [](std::string_view topic) -> std::optional<std::string> {
+    auto owner = services::topic_owner(topic);
+    if (!owner) return std::nullopt;
+    return services::owned_topic_message(topic, *owner);
+  };
+  api->owned_group = [](std::string_view group) -> std::optional<std::string> {
+    auto owner = services::group_owner(group);
+    if (!owner) return std::nullopt;
+    return services::owned_group_message(group, *owner);
+  };
   http::Router router;
   http::add_api_routes(router, api);
   http::add_sql_routes(router, api);
@@ -177,7 +188,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   if (Status st = server.start(); !st.is_ok()) return report(st);
   runtime.start();
   Cleaner cleaner(log, o.cleaner_interval_ms);
-  // Writing CLI commands find the server through serve.json (cli/server_client.h); it goes on
+  // Writing CLI commands find the server through serve.json (cli/serve_file.h); it goes on
   // every way out of here, and a SIGKILL's leftover is recognised as stale by the CLI.
   struct ForgetServeFile {
     const std::string& dir;

@@ -1,7 +1,7 @@
 // Writing commands beside a running server. `serve` records where it listens in
-// <data-dir>/serve.json; a writing command that finds the data directory held (Busy) and a live
-// server recorded there does its work through that server's admin API (http/admin_routes.cpp),
-// as Kafka's tools ask the broker, and prints what the direct path prints. Single-threaded: one
+// <data-dir>/serve.json (cli/serve_file.h); a writing command that finds the data directory held
+// (Busy) and a live server recorded there does its work through that server's admin API
+// (http/admin_routes.cpp), as Kafka's tools ask the broker, and prints what the direct path prints. Single-threaded: one
 // ServerClient per command, on the main thread.
 #pragma once
 
@@ -19,20 +19,6 @@
 #include "log/log.h"
 
 namespace orderstream::cli {
-
-// --- serve's side
-
-// The URL a client on this host uses for a server listening on host:port: 0.0.0.0 and :: (any
-// address) become 127.0.0.1 and [::1]; an IPv6 literal gets its brackets.
-std::string local_url(const std::string& host, uint16_t port);
-// Writes {"pid","url","max_body_bytes"} to <data_dir>/serve.json atomically (a temp file renamed
-// over it; no fsync: a crash may lose it, and a lost or stale file only means "no server").
-// IOError if it cannot be written.
-Status write_serve_file(const std::string& data_dir, const std::string& url, size_t max_body_bytes);
-// Removes <data_dir>/serve.json if it names this process. Never fails.
-void remove_serve_file(const std::string& data_dir);
-
-// --- the CLI's side
 
 // A live `orderstream serve` holding a data directory, and its admin API. Errors from the
 // server carry its message (a 403 refusal included: "topic orders is written only by ...");

@@ -5,8 +5,11 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "common/metrics.h"
 #include "http/router.h"
@@ -27,7 +30,16 @@ struct ApiContext {
   boost::asio::io_context* io = nullptr;
   int default_timeout_ms = 10000;
   int max_timeout_ms = 300000;
+  // The single-writer rule, given by the layer that knows who owns what (serve wires it to
+  // services/ownership.h): the refusal message for an outside write to `topic`, or a commit of
+  // `group`'s offsets, or nullopt when anyone may. Unset: nothing is owned.
+  std::function<std::optional<std::string>(std::string_view topic)> owned_topic;
+  std::function<std::optional<std::string>(std::string_view group)> owned_group;
 };
+
+// ctx.owned_topic(topic) / ctx.owned_group(group), nullopt when unset.
+std::optional<std::string> topic_refusal(const ApiContext& ctx, std::string_view topic);
+std::optional<std::string> group_refusal(const ApiContext& ctx, std::string_view group);
 
 // REQUIRES: ctx->orders, log and registry set; ctx->io set before the server starts.
 void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx);

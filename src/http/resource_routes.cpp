@@ -139,6 +139,14 @@ void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& ct
 void add_sse_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // sse_routes.cpp
 void add_admin_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // admin_routes.cpp
 
+std::optional<std::string> topic_refusal(const ApiContext& ctx, std::string_view topic) {
+  return ctx.owned_topic ? ctx.owned_topic(topic) : std::nullopt;
+}
+
+std::optional<std::string> group_refusal(const ApiContext& ctx, std::string_view group) {
+  return ctx.owned_group ? ctx.owned_group(group) : std::nullopt;
+}
+
 void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx) {
   add_order_routes(router, ctx);
   add_email_routes(router, ctx);

@@ -4,7 +4,6 @@
 
 #include "http/api.h"
 #include "http/proxy_records.h"
-#include "services/ownership.h"
 
 namespace orderstream::http {
 
@@ -30,8 +29,8 @@ void produce(const std::shared_ptr<ApiContext>& api, RouteRequest&& r, Responder
   if (!info.ok()) return res.send(proxy_error(bhttp::status::not_found, 40401, "topic '" + topic + "' not found"));
   // The single-writer rule: only its service writes an ecosystem topic (the REST API's typed
   // routes are how outsiders add orders, payments, customers and stock).
-  if (auto owner = services::topic_owner(topic))
-    return res.send(proxy_error(bhttp::status::forbidden, 40301, services::owned_topic_message(topic, *owner)));
+  if (auto refusal = topic_refusal(*api, topic))
+    return res.send(proxy_error(bhttp::status::forbidden, 40301, *refusal));
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
   if (auto bad = parse_object(parser, r.req.body(), &obj)) return res.send(std::move(*bad));

@@ -9,7 +9,7 @@
 //                                                        fetched when the body is empty), committed
 // The instances of a group split the partitions of their topics (http/consumer_instances.h).
 // Errors are {"error_code":..,"message":..}: 40401 unknown topic, 40402 unknown partition, 40403
-// unknown instance, 40902 instance exists, 40301 a stream task's group (services/ownership.h), 400
+// unknown instance, 40902 instance exists, 40301 a stream task's group (ApiContext::owned_group), 400
 // malformed JSON, 422 a body of the wrong shape.
 // Key and value encoding: http/proxy_records.h.
 #include <simdjson.h>
@@ -24,7 +24,6 @@
 #include "http/consumer_instances.h"
 #include "http/log_poll.h"
 #include "http/proxy_records.h"
-#include "services/ownership.h"
 
 namespace orderstream::http {
 
@@ -60,8 +59,8 @@ void create_instance(const Ctx& ctx, RouteRequest&& r, Responder res) {
   static std::atomic<uint64_t> next_id{1};
   const std::string group = r.params.at("group");
   // A stream task's group: an instance in it would move the task's committed offsets.
-  if (auto owner = services::group_owner(group))
-    return res.send(proxy_error(bhttp::status::forbidden, 40301, services::owned_group_message(group, *owner)));
+  if (auto refusal = group_refusal(*ctx->api, group))
+    return res.send(proxy_error(bhttp::status::forbidden, 40301, *refusal));
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
   std::string body = r.req.body().empty() ? "{}" : r.req.body();
@@ -208,7 +207,6 @@ void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
     // the commit fails the records are not delivered, so the positions go back: the next fetch
     // returns them again (at-least-once, never a silent skip).
     auto fetched = std::make_shared<Fetched>(std::move(f));
-    fetched->json.clear();
     commit(ctx, inst->group(), fetched->positions,
            [res, inst, fetched, rsp = std::move(rsp)](const Status& st) mutable {
              if (st.is_ok()) return res.send(std::move(rsp));

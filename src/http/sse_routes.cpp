@@ -24,7 +24,6 @@
 #include "http/consumer_instances.h"
 #include "http/log_poll.h"
 #include "http/proxy_records.h"
-#include "services/ownership.h"
 
 namespace orderstream::http {
 
@@ -206,8 +205,8 @@ void stream_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Resp
   auto s = std::make_shared<Stream>();
   s->ctx = ctx;
   s->group = r.query.count("group") ? r.query.at("group") : "";
-  if (auto owner = services::group_owner(s->group); owner && !s->group.empty())
-    return res.send(proxy_error(bhttp::status::forbidden, 40301, services::owned_group_message(s->group, *owner)));
+  if (auto refusal = group_refusal(*ctx, s->group); refusal && !s->group.empty())
+    return res.send(proxy_error(bhttp::status::forbidden, 40301, *refusal));
   auto start = start_positions(*ctx->log, *info, r, s->group);
   if (!start.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, start.status().message()));
   s->positions = std::move(*start);
