@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "http/api.h"
+#include "http/durable_answer.h"
 
 namespace orderstream::http {
 
@@ -22,7 +23,7 @@ void add_email_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
     if (!emails.ok()) return res.send(status_response(emails.status()));
     std::string body = "[";
     for (size_t i = 0; i < emails->size(); ++i) body += (i ? "," : "") + (*emails)[i];
-    res.send(json_response(bhttp::status::ok, body + "]"));
+    send_durable(*ctx, res, json_response(bhttp::status::ok, body + "]"));
   });
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "http/api.h"
+#include "http/durable_answer.h"
 #include "services/json_codec.h"
 
 namespace orderstream::http {
@@ -108,8 +109,8 @@ void post_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respon
         asio::post(*ctx->io, [ctx, res, json, created, id, ms] {
           wait_for_order(
               ctx, id, /*final_only=*/true, ms,
-              [res, created](const services::Order& o) {
-                res.send(created(bhttp::status::created, services::to_json(o)));
+              [ctx, res, created](const services::Order& o) {
+                send_durable(*ctx, res, created(bhttp::status::created, services::to_json(o)));
               },
               [res, created, json] { res.send(created(bhttp::status::accepted, *json)); });
         });
@@ -126,7 +127,7 @@ void get_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respond
   int ms = *timeout;
   wait_for_order(
       ctx, id, final_only, ms,
-      [res](const services::Order& o) { res.send(order_response(bhttp::status::ok, o)); },
+      [ctx, res](const services::Order& o) { send_durable(*ctx, res, order_response(bhttp::status::ok, o)); },
       [res, id, final_only, ms] {
         std::string what = final_only ? "to be validated or failed" : "to exist";
         res.send(error_response(bhttp::status::gateway_timeout, "Timeout",

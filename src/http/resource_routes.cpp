@@ -2,6 +2,7 @@
 #include <charconv>
 
 #include "http/api.h"
+#include "http/durable_answer.h"
 #include "http/log_poll.h"
 #include "services/json_codec.h"
 
@@ -45,7 +46,7 @@ void get_inventory(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Res
   if (!product.ok()) return res.send(status_response(product.status()));
   auto v = ctx->orders->inventory(*product);
   if (!v.ok()) return res.send(status_response(v.status()));
-  res.send(json_response(bhttp::status::ok,
+  send_durable(*ctx, res, json_response(bhttp::status::ok,
                          "{\"product\":" + json_quote(services::to_string(*product)) +
                              ",\"stock\":" + std::to_string(v->stock) +
                              ",\"reserved\":" + std::to_string(v->reserved) + "}"));
@@ -81,7 +82,7 @@ void get_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Resp
       return true;
     }
     if (!*c) return false;
-    res.send(json_response(bhttp::status::ok, services::to_json(**c)));
+    send_durable(*ctx, res, json_response(bhttp::status::ok, services::to_json(**c)));
     return true;
   };
   poll_log(*ctx->io, *ctx->log, std::chrono::milliseconds(timeout_ms), answer,

@@ -21,6 +21,7 @@
 #include <optional>
 
 #include "http/api.h"
+#include "http/durable_answer.h"
 #include "http/consumer_instances.h"
 #include "http/log_poll.h"
 #include "http/proxy_records.h"
@@ -201,7 +202,9 @@ void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
   const log::Log* log = ctx->api->log;
   auto answer = [ctx, inst, res](Fetched f) {
     Response rsp = proxy_json(bhttp::status::ok, std::move(f.json), kKafkaJsonV2);
-    if (!inst->auto_commit() || f.count == 0) return res.send(std::move(rsp));
+    // Without auto-commit, held until durable; the commit's own acknowledgement (durable, and
+    // after the commits this fetch read) covers the records otherwise.
+    if (!inst->auto_commit() || f.count == 0) return send_durable(*ctx->api, res, std::move(rsp));
     // This fetch's own positions: what it delivers from a partition revoked since is committed
     // all the same (a new owner that read the commit before this one lands reads it again). If
     // the commit fails the records are not delivered, so the positions go back: the next fetch
@@ -314,7 +317,7 @@ void get_offsets(const Ctx& ctx, RouteRequest&& r, Responder res) {
             std::to_string(partition) + ",\"offset\":" + std::to_string((*c)->v) + ",\"metadata\":\"\"}";
     first = false;
   }
-  res.send(proxy_json(bhttp::status::ok, body + "]}"));
+  send_durable(*ctx->api, res, proxy_json(bhttp::status::ok, body + "]}"));
 }
 
 }  // namespace

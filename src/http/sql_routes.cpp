@@ -13,6 +13,7 @@
 #include <atomic>
 
 #include "http/api.h"
+#include "http/durable_answer.h"
 #include "sql/parser.h"
 #include "sql/result_format.h"
 
@@ -85,7 +86,7 @@ void post_ksql(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respond
     }
     body += (i ? "," : "") + sql::to_ksql_json(*result);
   }
-  res.send(json_response(bhttp::status::ok, body + "]"));
+  send_durable(*ctx, res, json_response(bhttp::status::ok, body + "]"));
 }
 
 // A push query's response, touched only on its PushRunner thread. The head goes out on the first
@@ -126,7 +127,7 @@ void post_query_stream(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r,
   if (!sql::is_push_query(*st)) {
     auto result = ctx->sql->execute(*st, &req->props);
     if (!result.ok()) return res.send(status_response(result.status()));
-    return res.send(rows_response(sql::query_header_json(query_id, result->columns, result->column_types), result->rows));
+    return send_durable(*ctx, res, rows_response(sql::query_header_json(query_id, result->columns, result->column_types), result->rows));
   }
   auto timeout = parse_stream_timeout(r, *ctx);
   if (!timeout.ok()) return res.send(status_response(timeout.status()));
@@ -136,7 +137,13 @@ void post_query_stream(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r,
       res, sql::query_header_json(query_id, (*query)->columns(), (*query)->column_types()));
   Status started = ctx->sql->push_runner().run(
       std::move(*query), *timeout,
-      [out](std::vector<std::vector<sql::Value>> rows) {
+      [ctx, out](std::vector<std::vector<sql::Value>> rows) {
+        // Rows go out only once what they were computed from is durable (the runner's thread
+        // may wait for that sync; an io thread never does).
+        if (Status d = wait_durable(*ctx); !d.is_ok()) {
+          out->stream().write(status_json(d) + "\n");
+          return false;
+        }
         std::string lines;
         for (const auto& row : rows) lines += sql::row_json(row) + "\n";
         return out->stream().write(lines);

@@ -22,6 +22,7 @@
 
 #include "http/api.h"
 #include "http/consumer_instances.h"
+#include "http/durable_answer.h"
 #include "http/log_poll.h"
 #include "http/proxy_records.h"
 
@@ -147,11 +148,15 @@ void fail(const Stream& s, const Status& st) {
 
 void pump(const std::shared_ptr<Stream>& s, bool first = false);
 
-// Sends a batch; under group= its positions are committed first. Then waits for the next.
+// Sends a batch once its records are durable; under group= its positions are committed first
+// (a commit after the records' own, so its acknowledgement covers them). Then waits for the next.
 void deliver(const std::shared_ptr<Stream>& s, std::string events) {
   if (s->group.empty()) {
-    s->out.write(events);
-    return pump(s);
+    return when_durable(*s->ctx, [s, events = std::move(events)](const Status& st) {
+      if (!st.is_ok()) return fail(*s, st);
+      s->out.write(events);
+      pump(s);
+    });
   }
   commit_group_offsets(s->ctx->orders->writer(), s->group, s->positions,
                        [s, events = std::move(events)](const Status& st) {

@@ -20,6 +20,21 @@ Status GroupWriter::submit(WriteFn fn, DoneFn done) {
   return Status::ok();
 }
 
+Status GroupWriter::after_durable(uint64_t point, DoneFn done) {
+  if (!durable_ || log_.durable_through(point)) {
+    done(Status::ok());
+    return Status::ok();
+  }
+  std::lock_guard lock(mu_);
+  if (stopping_) return aborted("the server is shutting down");
+  if (queue_.size() >= max_queued_)
+    return busy("write queue full (" + std::to_string(max_queued_) + " operations waiting)");
+  queue_.push_back(Op{nullptr, std::move(done), Status(), point});
+  depth_.store(queue_.size(), std::memory_order_relaxed);
+  cv_.notify_one();
+  return Status::ok();
+}
+
 void GroupWriter::stop() {
   {
     std::lock_guard lock(mu_);
@@ -49,6 +64,16 @@ void GroupWriter::complete(std::vector<Op>& ops, uint64_t version) {
   ops.clear();
 }
 
+void GroupWriter::release(std::vector<Op>& barriers) {
+  if (barriers.empty()) return;
+  uint64_t point = 0;
+  for (const Op& op : barriers) point = std::max(point, op.point);
+  // Usually free: the batch's own sync (or a stream task's commit) covered it.
+  Status synced = log_.sync_through(point);
+  for (Op& op : barriers) run_guarded("group writer", [&] { op.done(synced); });
+  barriers.clear();
+}
+
 void GroupWriter::run() {
   while (true) {
     std::vector<Op> batch;
@@ -59,9 +84,16 @@ void GroupWriter::run() {
       batch.swap(queue_);
       depth_.store(0, std::memory_order_relaxed);
     }
+    std::vector<Op> barriers;
+    std::erase_if(batch, [&](Op& op) {
+      if (op.fn) return false;
+      barriers.push_back(std::move(op));
+      return true;
+    });
     write(batch);
     // Usually free: a stream task's commit (running or next) syncs this batch's meta page.
     complete(batch, log_.version());
+    release(barriers);
   }
 }
 

@@ -28,15 +28,22 @@ class GroupWriter {
   ~GroupWriter();
   // Busy (done is not called) when max_queued operations are already waiting.
   Status submit(WriteFn fn, DoneFn done);
+  // Runs done once every commit up to `point` (a Log::commit_point()) is durable: at once on
+  // this thread when it already is or the log is not durable, otherwise on the writer thread
+  // after the sync of its batch (shared with the writes queued beside it). Busy as submit().
+  Status after_durable(uint64_t point, DoneFn done);
   void stop();
+  // Whether it acknowledges only once durable (false: at commit).
+  bool durable() const { return durable_; }
   // Operations waiting to be written (for /metrics). Any thread.
   size_t depth() const { return depth_.load(std::memory_order_relaxed); }
 
  private:
   struct Op {
-    WriteFn fn;
+    WriteFn fn;  // empty for an after_durable() barrier
     DoneFn done;
     Status status;  // of its write, once written
+    uint64_t point = 0;  // a barrier's commit point
   };
   void run();
   // Writes ops, each as its own write in shared group commits (Log::write_all): one op that
@@ -44,6 +51,8 @@ class GroupWriter {
   void write(std::vector<Op>& ops);
   // Acknowledges written ops once the log is durable up to `version` (their commit).
   void complete(std::vector<Op>& ops, uint64_t version);
+  // Completes barriers once the log is durable through the highest point among them.
+  void release(std::vector<Op>& barriers);
 
   Log& log_;
   size_t max_queued_;

@@ -62,6 +62,11 @@ Status LmdbEnv::open(const std::string& dir, uint64_t map_size_bytes, unsigned m
 
 Status LmdbEnv::sync() { return lmdb_status(mdb_env_sync(env_, 1), "mdb_env_sync"); }
 
+uint64_t LmdbEnv::last_txn_id() const {
+  MDB_envinfo info;
+  return mdb_env_info(env_, &info) == MDB_SUCCESS ? info.me_last_txnid : 0;
+}
+
 Status LmdbEnv::set_map_size(uint64_t bytes) {
   return lmdb_status(mdb_env_set_mapsize(env_, bytes), "mdb_env_set_mapsize");
 }
@@ -93,6 +98,7 @@ Status LmdbTxn::commit() {
   wrote_ = false;
   MDB_envinfo info;
   if (rc == MDB_SUCCESS && mdb_env_info(env, &info) == MDB_SUCCESS) wrote_ = info.me_last_txnid == id;
+  committed_id_ = wrote_ ? id : 0;
   return lmdb_status(rc, "commit");
 }
 

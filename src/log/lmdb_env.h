@@ -39,6 +39,8 @@ class LmdbEnv {
   void close();
   // Flushes every committed txn to disk (fdatasync). Thread-safe.
   Status sync();
+  // The id of the latest committed write txn (what a read txn begun now sees). Thread-safe.
+  uint64_t last_txn_id() const;
   // REQUIRES: no txn is active in this process.
   Status set_map_size(uint64_t bytes);
   MDB_env* raw() const { return env_; }
@@ -63,6 +65,8 @@ class LmdbTxn {
   // After a successful commit of a write txn: whether it wrote (and, unless MDB_NOSYNC,
   // synced) pages; false for a txn that changed nothing.
   bool wrote() const { return wrote_; }
+  // After a commit that wrote: its txn id (LMDB numbers commits 1, 2, ...).
+  uint64_t committed_id() const { return committed_id_; }
   void abort();
   MDB_txn* raw() const { return txn_; }
 
@@ -85,6 +89,7 @@ class LmdbTxn {
  private:
   MDB_txn* txn_ = nullptr;
   bool wrote_ = false;
+  uint64_t committed_id_ = 0;
 };
 
 // A cursor; closes in its destructor, which must run before its txn ends.

@@ -129,6 +129,14 @@ class Log {
   Status sync_to(uint64_t version);
   // The version() up to which every commit is known to be durable.
   uint64_t durable_version() const;
+  // --- durable answers, on LMDB's own commit numbering. commit_point(): every commit that a
+  // read begun before this call can see is at or before it (cheap, no lock). durable_through:
+  // whether all of them are durable now. sync_through: makes them durable (one shared
+  // fdatasync, none when a later commit's already did). A server answers from a read only once
+  // durable_through(the point taken after the read) holds, like Kafka's high watermark.
+  uint64_t commit_point() const;
+  bool durable_through(uint64_t point) const;
+  Status sync_through(uint64_t point);
   // Appends records to one partition (or by key / round robin when partition is nullopt).
   Result<std::vector<Offset>> append(const std::string& topic, std::optional<PartitionId> partition,
                                      std::span<const RecordData> records);

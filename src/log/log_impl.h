@@ -135,7 +135,12 @@ struct LogImpl {
   mutable std::mutex sync_mu;
   std::condition_variable sync_cv;
   uint64_t synced_version = 0;  // GUARDED_BY(sync_mu)
+  // The LMDB txn id up to which every commit is durable (Log::commit_point()'s scale).
+  uint64_t durable_txn = 0;     // GUARDED_BY(sync_mu)
   bool syncing = false;         // GUARDED_BY(sync_mu)
+  // Runs one fdatasync for every caller until done() holds (under sync_mu), sharing a sync in
+  // progress when it covers them. REQUIRES: !sync_mu.
+  Status sync_until(const std::function<bool()>& done);
 
   LogMetrics metrics;  // set at startup, before concurrent writes
   std::atomic<int64_t> appended_records{0};

@@ -261,6 +261,13 @@ Result<std::unique_ptr<Log>> Log::open(const LogOptions& options) {
   OS_RETURN_IF_ERROR(impl->recover(txn));
   OS_RETURN_IF_ERROR(txn.commit());  // also keeps the opened database handles
   impl->end_store_creation(true);
+  if (!options.read_only && options.sync_mode == SyncMode::kDurable) {
+    // What an earlier process left may still be only in the page cache (it was killed before a
+    // sync): make it durable once, so durable_through() starts from a true point.
+    uint64_t point = impl->env.last_txn_id();
+    OS_RETURN_IF_ERROR(impl->env.sync());
+    impl->durable_txn = point;
+  }
   return std::unique_ptr<Log>(new Log(std::move(impl)));
 }
 
