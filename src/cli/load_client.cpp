@@ -1,7 +1,11 @@
 #include "cli/load_client.h"
 
+#include <CLI/CLI.hpp>
+
 #include <boost/asio/connect.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+
+#include <cstdlib>
 
 namespace orderstream::cli {
 
@@ -9,8 +13,31 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 
-LoadClient::LoadClient(std::string host, std::string port)
-    : host_(std::move(host)), port_(std::move(port)) {}
+namespace {
+
+std::string& token_slot() {
+  static std::string token = [] {
+    const char* env = std::getenv("ORDERSTREAM_API_TOKEN");
+    return std::string(env ? env : "");
+  }();
+  return token;
+}
+
+}  // namespace
+
+const std::string& client_token() { return token_slot(); }
+void set_client_token(std::string token) { token_slot() = std::move(token); }
+
+void add_api_token_option(CLI::App* cmd) {
+  cmd->add_option_function<std::string>(
+         "--api-token", [](const std::string& t) { set_client_token(t); },
+         "The server's API token (sent as 'Authorization: Bearer TOKEN')")
+      ->envname("ORDERSTREAM_API_TOKEN")
+      ->type_name("TOKEN");
+}
+
+LoadClient::LoadClient(std::string host, std::string port, std::string token)
+    : host_(std::move(host)), port_(std::move(port)), token_(std::move(token)) {}
 
 HttpReply LoadClient::request(bhttp::verb verb, const std::string& target, const std::string& body) {
   HttpReply r = attempt(verb, target, body);
@@ -34,6 +61,7 @@ HttpReply LoadClient::attempt(bhttp::verb verb, const std::string& target, const
   bhttp::request<bhttp::string_body> req{verb, target, 11};
   req.set(bhttp::field::host, host_);
   req.set(bhttp::field::content_type, "application/json");
+  if (!token_.empty()) req.set(bhttp::field::authorization, "Bearer " + token_);
   req.keep_alive(true);
   req.body() = body;
   req.prepare_payload();
@@ -63,6 +91,7 @@ HttpReply stream_get(const std::string& host, const std::string& port, const std
   if (ec) return {0, "connect: " + ec.message()};
   bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
   req.set(bhttp::field::host, host);
+  if (!client_token().empty()) req.set(bhttp::field::authorization, "Bearer " + client_token());
   req.keep_alive(false);
   bhttp::write(stream, req, ec);
   beast::flat_buffer buf;

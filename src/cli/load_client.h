@@ -10,6 +10,10 @@
 #include <string>
 #include <string_view>
 
+namespace CLI {
+class App;
+}
+
 namespace orderstream::cli {
 
 struct HttpReply {
@@ -17,16 +21,24 @@ struct HttpReply {
   std::string body;
 };
 
+// The API token the CLI's HTTP clients send (`Authorization: Bearer`), empty for none. Starts
+// as ORDERSTREAM_API_TOKEN; a command's --api-token sets it. REQUIRES: set before any client
+// thread starts.
+const std::string& client_token();
+void set_client_token(std::string token);
+// Adds --api-token TOKEN (also ORDERSTREAM_API_TOKEN) to a command whose clients talk HTTP.
+void add_api_token_option(CLI::App* cmd);
+
 class LoadClient {
  public:
-  LoadClient(std::string host, std::string port);
+  LoadClient(std::string host, std::string port, std::string token = client_token());
   HttpReply request(boost::beast::http::verb verb, const std::string& target,
                     const std::string& body);
 
  private:
   HttpReply attempt(boost::beast::http::verb verb, const std::string& target,
                     const std::string& body);
-  std::string host_, port_;
+  std::string host_, port_, token_;
   boost::asio::io_context io_;
   std::optional<boost::beast::tcp_stream> stream_;
 };

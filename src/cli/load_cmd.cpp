@@ -217,6 +217,7 @@ void add_load_command(CLI::App& app, const GlobalOptions&, int* exit_code) {
                 "POST the reference's demo customers 1..9 first (levels platinum..bronze)");
   cmd->add_flag("--overwrite-customers", o->overwrite_customers,
                 "POST --demo-customers / --customers-file customers even if the server has them");
+  add_api_token_option(cmd);
   cmd->callback([o, exit_code] { *exit_code = load(*o); });
 }
 

@@ -12,6 +12,7 @@
 #include "common/guarded.h"
 #include "cli/service_commands.h"
 #include "http/api.h"
+#include "http/api_token.h"
 #include "http/server.h"
 #include "services/ownership.h"
 #include "log/group_writer.h"
@@ -34,6 +35,9 @@ struct ServeOptions {
   int64_t cleaner_interval_ms = 60000;
   int drain_ms = 2000;
   std::string sync_mode = "durable";
+  std::string api_token;  // empty: no authentication (refused beyond loopback without allow_insecure)
+  bool allow_insecure = false;
+  bool metrics_public = false;
 };
 
 int64_t wall_ms() {
@@ -131,6 +135,16 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
 
   auto rules = services::parse_rules(o.rules);
   if (!rules.ok()) return report(rules.status());
+  // Like Redis's protected mode: an open API beyond this host lets anyone write orders.
+  if (o.api_token.empty() && !o.allow_insecure && !http::is_loopback_host(o.http.host)) {
+    std::fprintf(stderr,
+                 "orderstream: refusing to listen on %s without an API token: anyone who can reach it "
+                 "could write orders. Set one with --api-token TOKEN (or ORDERSTREAM_API_TOKEN, or "
+                 "api-token in the [serve] section of the config file), or pass --allow-insecure "
+                 "on a network you trust.\n",
+                 o.http.host.c_str());
+    return kExitUsage;
+  }
   auto opened = open_log(global, Access::kWriteOrCreate, o.sync_mode);
   if (!opened.ok()) return report(opened.status());
   log::Log& log = **opened;
@@ -156,6 +170,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   http::Router router;
   http::add_api_routes(router, api);
   http::add_sql_routes(router, api);
+  if (!o.api_token.empty()) router.set_guard(http::token_guard({o.api_token, o.metrics_public}));
   http::Server server(o.http, std::move(router), registry);
   api->io = &server.io();
   api->log = &log;
@@ -195,7 +210,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
     ~ForgetServeFile() { remove_serve_file(dir); }
   } forget_serve_file{global.data_dir};
   if (Status st = write_serve_file(global.data_dir, local_url(o.http.host, server.port()),
-                                   o.http.max_body_bytes);
+                                   o.http.max_body_bytes, o.api_token);
       !st.is_ok())
     warn(st.message() + "; writing CLI commands will refuse to run beside this server");
   std::printf("orderstream: listening on http://%s:%u (data dir %s, %d partitions, %zu tasks)\n",
@@ -241,6 +256,13 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
                   "durable: every commit is fdatasynced (safe against power loss); lazy: only "
                   "acknowledged writes are (faster; an OS crash may damage the log)")
       ->check(CLI::IsMember({"durable", "lazy"}));
+  cmd->add_option("--api-token", o->api_token,
+                  "Require 'Authorization: Bearer TOKEN' on every request but GET /health")
+      ->envname("ORDERSTREAM_API_TOKEN")
+      ->type_name("TOKEN");
+  cmd->add_flag("--allow-insecure", o->allow_insecure,
+                "Listen beyond loopback without an API token (refused otherwise)");
+  cmd->add_flag("--metrics-public", o->metrics_public, "Serve GET /metrics without the API token");
   cmd->add_option("--cleaner-interval-ms", o->cleaner_interval_ms,
                   "How often retention and compaction run (0 = never)");
   cmd->callback([o, &global, exit_code] { *exit_code = serve(global, *o); });

@@ -1,6 +1,7 @@
 #include "cli/serve_file.h"
 
 #include <simdjson.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -8,7 +9,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "http/response.h"
 
@@ -39,6 +39,8 @@ std::optional<ServeFile> read_serve_file(const std::string& path, std::string* w
     return std::nullopt;
   }
   f.url = std::string(url);
+  std::string_view token;
+  if (doc["token"].get(token) == simdjson::SUCCESS) f.token = std::string(token);
   if (doc["max_body_bytes"].get(max_body) == simdjson::SUCCESS && max_body > 0) f.max_body_bytes = max_body;
   return f;
 }
@@ -51,16 +53,23 @@ std::string local_url(const std::string& host, uint16_t port) {
   return "http://" + h + ":" + std::to_string(port);
 }
 
-Status write_serve_file(const std::string& data_dir, const std::string& url, size_t max_body_bytes) {
+Status write_serve_file(const std::string& data_dir, const std::string& url, size_t max_body_bytes,
+                        const std::string& token) {
   std::string path = serve_file(data_dir);
   std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";
   std::string text = "{\"pid\":" + std::to_string(::getpid()) + ",\"url\":" + http::json_quote(url) +
-                     ",\"max_body_bytes\":" + std::to_string(max_body_bytes) + "}\n";
+                     ",\"max_body_bytes\":" + std::to_string(max_body_bytes) +
+                     (token.empty() ? "" : ",\"token\":" + http::json_quote(token)) + "}\n";
   {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) return io_error("cannot write " + tmp);
+    // Created owner-only before anything is written, so the token is never readable by others.
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return io_error("cannot write " + tmp + ": " + std::strerror(errno));
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ok = ::close(fd) == 0 && ok;
+    if (!ok) {
+      std::remove(tmp.c_str());
+      return io_error("cannot write " + tmp);
+    }
   }
   // Readers see the old file or the new one, never a torn one.
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {

@@ -21,9 +21,11 @@ inline constexpr size_t kDefaultMaxBodyBytes = 1 << 20;  // http::ServerOptions'
 // The URL a client on this host uses for a server listening on host:port: 0.0.0.0 and :: (any
 // address) become 127.0.0.1 and [::1]; an IPv6 literal gets its brackets.
 std::string local_url(const std::string& host, uint16_t port);
-// Writes {"pid","url","max_body_bytes"} to <data_dir>/serve.json atomically (a temp file renamed
-// over it). IOError if it cannot be written.
-Status write_serve_file(const std::string& data_dir, const std::string& url, size_t max_body_bytes);
+// Writes {"pid","url","max_body_bytes"[,"token"]} to <data_dir>/serve.json atomically (a temp
+// file renamed over it), readable by its owner only: the API token lets the CLI beside the
+// server through, as the data directory itself does. IOError if it cannot be written.
+Status write_serve_file(const std::string& data_dir, const std::string& url, size_t max_body_bytes,
+                        const std::string& token = "");
 // Removes <data_dir>/serve.json if it names this process. Never fails.
 void remove_serve_file(const std::string& data_dir);
 
@@ -33,6 +35,7 @@ struct ServeFile {
   int64_t pid = 0;
   std::string url;
   size_t max_body_bytes = kDefaultMaxBodyBytes;
+  std::string token;  // the server's --api-token, empty when it has none
 };
 
 // The path of data_dir's serve.json.

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 
@@ -92,7 +93,8 @@ class ServerClient::Connection {
     int status = 0;  // 0: no answer (the error is in body)
     std::string body;
   };
-  Connection(std::string host, std::string port) : host_(std::move(host)), port_(std::move(port)) {}
+  Connection(std::string host, std::string port, std::string token)
+      : host_(std::move(host)), port_(std::move(port)), token_(std::move(token)) {}
 
   Reply request(bhttp::verb verb, const std::string& target, const std::string& body,
                 std::chrono::seconds timeout) {
@@ -112,6 +114,7 @@ class ServerClient::Connection {
     bhttp::request<bhttp::string_body> req{verb, target, 11};
     req.set(bhttp::field::host, host_);
     req.set(bhttp::field::content_type, "application/json");
+    if (!token_.empty()) req.set(bhttp::field::authorization, "Bearer " + token_);
     req.keep_alive(true);
     req.body() = body;
     req.prepare_payload();
@@ -140,15 +143,19 @@ class ServerClient::Connection {
     return {0, std::string(what) + ": " + (ec == beast::error::timeout ? "timed out" : ec.message())};
   }
 
-  std::string host_, port_;
+  std::string host_, port_, token_;
   boost::asio::io_context io_;
   std::optional<beast::tcp_stream> stream_;
   std::chrono::steady_clock::time_point last_used_;
 };
 
-ServerClient::ServerClient(std::string url, int64_t pid, size_t max_body_bytes,
+ServerClient::ServerClient(std::string url, int64_t pid, size_t max_body_bytes, std::string token,
                            std::unique_ptr<Connection> conn)
-    : url_(std::move(url)), pid_(pid), max_body_bytes_(max_body_bytes), conn_(std::move(conn)) {}
+    : url_(std::move(url)),
+      pid_(pid),
+      max_body_bytes_(max_body_bytes),
+      token_(std::move(token)),
+      conn_(std::move(conn)) {}
 
 ServerClient::~ServerClient() = default;
 
@@ -166,7 +173,10 @@ Result<std::unique_ptr<ServerClient>> ServerClient::find(const std::string& data
     return refuse(path + " names pid " + std::to_string(f->pid) + ", which is not running");
   std::string host, port;
   if (!parse_http_url(f->url, &host, &port)) return refuse(path + " names no http://HOST:PORT URL");
-  auto conn = std::make_unique<Connection>(host, port);
+  // The token serve recorded (owner-only file); ORDERSTREAM_API_TOKEN overrides it.
+  const char* env_token = std::getenv("ORDERSTREAM_API_TOKEN");
+  std::string token = env_token && *env_token ? env_token : f->token;
+  auto conn = std::make_unique<Connection>(host, port, token);
   Connection::Reply r = conn->request(bhttp::verb::get, "/v1/admin/server", "", kProbeTimeout);
   if (r.status != 200)
     return refuse(path + " names " + f->url + ", which does not answer as a server (" +
@@ -180,7 +190,8 @@ Result<std::unique_ptr<ServerClient>> ServerClient::find(const std::string& data
       doc["dataDir"].get(dir) != simdjson::SUCCESS || pid != f->pid ||
       !fs::equivalent(fs::path(std::string(dir)), fs::path(data_dir), ec))
     return refuse(path + " names " + f->url + ", where another server answers");
-  return std::unique_ptr<ServerClient>(new ServerClient(f->url, f->pid, f->max_body_bytes, std::move(conn)));
+  return std::unique_ptr<ServerClient>(
+      new ServerClient(f->url, f->pid, f->max_body_bytes, std::move(token), std::move(conn)));
 }
 
 Result<std::string> ServerClient::call(Method method, const std::string& target, const std::string& body) {

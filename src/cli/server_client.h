@@ -34,6 +34,8 @@ class ServerClient {
 
   const std::string& url() const { return url_; }
   int64_t pid() const { return pid_; }
+  // The API token it sends (serve.json's, or ORDERSTREAM_API_TOKEN), empty for none.
+  const std::string& token() const { return token_; }
 
   // As Log::create_topic / alter_topic / delete_topic. configs are the CLI's KEY=VALUE strings.
   // alter_topic returns the topic's configs after the change.
@@ -55,13 +57,15 @@ class ServerClient {
  private:
   class Connection;
   enum class Method { kGet, kPost, kDelete };
-  ServerClient(std::string url, int64_t pid, size_t max_body_bytes, std::unique_ptr<Connection> conn);
+  ServerClient(std::string url, int64_t pid, size_t max_body_bytes, std::string token,
+               std::unique_ptr<Connection> conn);
   // The body of a 2xx answer, else the server's error as a Status.
   Result<std::string> call(Method method, const std::string& target, const std::string& body);
 
   std::string url_;
   int64_t pid_;
   size_t max_body_bytes_;
+  std::string token_;
   std::unique_ptr<Connection> conn_;
 };
 

@@ -124,8 +124,8 @@ std::string table_of(simdjson::dom::array items) {
 
 class RemoteBackend final : public Backend {
  public:
-  RemoteBackend(std::string host, std::string port, int timeout_ms)
-      : client_(std::move(host), std::move(port)), timeout_ms_(timeout_ms) {}
+  RemoteBackend(std::string host, std::string port, int timeout_ms, std::string token)
+      : client_(std::move(host), std::move(port), std::move(token)), timeout_ms_(timeout_ms) {}
   Status run(const sql::Statement& st) override {
     if (st.kind == sql::StatementKind::kSet) return props.set(st.name, st.set_value);
     std::string props_json = std::string("{\"auto.offset.reset\":\"") + (props.from_beginning ? "earliest" : "latest") + "\"}";
@@ -224,10 +224,11 @@ int run_stdin(Backend& backend) {
 }
 
 // The backend of `--url URL`.
-Result<std::unique_ptr<Backend>> remote_backend(const std::string& url, int timeout_ms) {
+Result<std::unique_ptr<Backend>> remote_backend(const std::string& url, int timeout_ms,
+                                                const std::string& token = client_token()) {
   std::string host, port;
   if (!parse_http_url(url, &host, &port)) return invalid_argument("--url must be http://HOST:PORT");
-  return std::unique_ptr<Backend>(std::make_unique<RemoteBackend>(host, port, timeout_ms));
+  return std::unique_ptr<Backend>(std::make_unique<RemoteBackend>(host, port, timeout_ms, token));
 }
 
 // Without --url: the data dir itself, or the server that holds it and recorded its URL there.
@@ -243,7 +244,7 @@ Result<std::unique_ptr<Backend>> open_backend(const GlobalOptions& global, const
                                 "--url http://HOST:PORT")));
     std::fprintf(stderr, "orderstream: the data dir %s is in use by the server at %s (pid %lld): running the statements there\n",
                  global.data_dir.c_str(), server->url().c_str(), static_cast<long long>(server->pid()));
-    return remote_backend(server->url(), o.timeout_ms);
+    return remote_backend(server->url(), o.timeout_ms, server->token());
   }
   if (!log.ok()) return log.status();
   auto local = std::make_unique<LocalBackend>(std::move(*log));
@@ -267,6 +268,7 @@ void add_sql_command(CLI::App& app, const GlobalOptions& global, int* exit_code)
   cmd->add_option("--url", o->url, "Send the statements to a running server, e.g. http://localhost:8080");
   cmd->add_option("--timeout-ms", o->timeout_ms, "With --url: how long a push query collects rows")
       ->check(CLI::Range(0, 300000));
+  add_api_token_option(cmd);
   cmd->callback([o, &global, exit_code] { *exit_code = sql_command(global, *o); });
 }
 

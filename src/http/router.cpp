@@ -150,6 +150,13 @@ std::string Router::dispatch(Request req, const Responder& responder) const {
     rr.query[std::move(key)] = std::move(value);
   }
 
+  if (guard_) {
+    if (std::optional<Response> refused = guard_(req, rr.path)) {
+      responder.send(std::move(*refused));
+      return "refused";
+    }
+  }
+
   const Route* found = nullptr;
   std::string allow;
   for (const Route& r : routes_) {

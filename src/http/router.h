@@ -6,6 +6,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,6 +34,11 @@ bool url_decode(std::string_view in, std::string* out, bool plus_is_space);
 // percent-encoded, and the dots too when `in` is "." or ".." (clients drop such segments).
 std::string url_encode_segment(std::string_view in);
 
+// Runs before any route is matched (so an unauthenticated client learns nothing of which paths
+// exist): nullopt lets the request through; a Response answers it instead. `path` is decoded,
+// without the query or a trailing slash. Must not block; safe from any thread.
+using Guard = std::function<std::optional<Response>(const Request& req, std::string_view path)>;
+
 class Router {
  public:
   // Pattern like "/v1/orders/{id}/validated"; a {name} segment matches one non-empty segment. A
@@ -45,6 +51,8 @@ class Router {
   // answers 500 unless the handler already responded. Returns the route label for metrics
   // ("unmatched" when no route matched).
   std::string dispatch(Request req, const Responder& responder) const;
+  // One guard for every request (authentication). REQUIRES: called before the Server starts.
+  void set_guard(Guard guard) { guard_ = std::move(guard); }
 
  private:
   struct Route {
@@ -58,6 +66,7 @@ class Router {
                     std::unordered_map<std::string, std::string>* params);
 
   std::vector<Route> routes_;
+  Guard guard_;
 };
 
 }  // namespace orderstream::http

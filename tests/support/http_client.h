@@ -17,6 +17,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace orderstream::test {
 
@@ -39,6 +41,9 @@ class HttpConnection {
   explicit HttpConnection(uint16_t port, int timeout_ms = 30000)
       : port_(port), timeout_ms_(timeout_ms) {}
 
+  // Sent with every request (e.g. Authorization).
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+
   HttpResult request(boost::beast::http::verb verb, const std::string& target,
                      const std::string& body = "",
                      const std::string& content_type = "application/json") {
@@ -57,6 +62,7 @@ class HttpConnection {
     }
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : extra_headers) req.set(name, value);
     req.keep_alive(true);
     if (!body.empty() || verb == http::verb::post || verb == http::verb::put) {
       req.set(http::field::content_type, content_type);
