@@ -13,6 +13,7 @@
 #include "cli/service_commands.h"
 #include "http/api.h"
 #include "http/api_token.h"
+#include "http/armed_timers.h"
 #include "http/server.h"
 #include "services/ownership.h"
 #include "log/group_writer.h"
@@ -199,6 +200,8 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   api->orders = &orders;
   registry.gauge_fn("orders_waits_parked", "GET requests parked waiting for an order", {},
                     [&waiters] { return static_cast<double>(waiters.size()); });
+  registry.gauge_fn("http_timers_armed", "Long-poll timers armed now (0 once no request waits)", {},
+                    [] { return static_cast<double>(http::ArmedTimer::armed()); });
 
   if (Status st = server.start(); !st.is_ok()) return report(st);
   runtime.start();

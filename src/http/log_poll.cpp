@@ -1,5 +1,7 @@
 #include "http/log_poll.h"
 
+#include "http/armed_timers.h"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -33,7 +35,7 @@ void schedule(const std::shared_ptr<PollState>& s) {
   auto now = std::chrono::steady_clock::now();
   if (now >= s->deadline) return s->expired();
   s->timer.expires_after(std::min<std::chrono::steady_clock::duration>(kRecheck, s->deadline - now));
-  s->timer.async_wait([s](const boost::system::error_code& ec) {
+  s->timer.async_wait([s, armed = ArmedTimer::arm()](const boost::system::error_code& ec) {
     if (ec) return;
     uint64_t v = s->version();
     if (v != s->seen) {

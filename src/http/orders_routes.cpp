@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "http/api.h"
+#include "http/armed_timers.h"
 #include "http/durable_answer.h"
 #include "services/json_codec.h"
 
@@ -61,7 +62,8 @@ void wait_for_order(const std::shared_ptr<ApiContext>& ctx, const std::string& i
   asio::post(wait->strand, [ctx, wait, waiter, timed_out = std::move(timed_out), ms] {
     if (wait->answered) return;  // no timer left running for the whole timeout
     wait->timer.expires_after(std::chrono::milliseconds(ms));
-    wait->timer.async_wait([ctx, wait, waiter, timed_out](const boost::system::error_code& ec) {
+    wait->timer.async_wait([ctx, wait, waiter, timed_out, armed = ArmedTimer::arm()](
+                               const boost::system::error_code& ec) {
       if (ec) return;  // cancelled: the order arrived
       if (!ctx->orders->cancel_wait(waiter)) return;  // completed at the same moment
       timed_out();

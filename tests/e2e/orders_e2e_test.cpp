@@ -107,6 +107,17 @@ TEST_SUITE("e2e orders") {
     for (auto& t : waiters) t.join();
     CHECK(answered == 50);
     CHECK(s.get("/metrics").body.find("orders_waits_parked 0") != std::string::npos);
+    // Answered early, each wait cancelled its 60 s timer: none is left armed.
+    CHECK(wait_until([&] { return metric(s, "http_timers_armed") == 0; }, std::chrono::seconds(10)));
+  }
+
+  TEST_CASE("a wait answered at once arms no timer for its whole timeout") {
+    ServerFixture s;
+    s.start();
+    REQUIRE(s.put("/v1/inventory/STOCKINGS", "{\"stock\":5}").status == 200);
+    REQUIRE(s.post("/v1/orders?wait=validated", order_json("done", 7, "STOCKINGS", 1, 2.5)).status == 201);
+    for (int i = 0; i < 20; ++i) REQUIRE(s.get("/v1/orders/done/validated?timeout=300000").status == 200);
+    CHECK(wait_until([&] { return metric(s, "http_timers_armed") == 0; }, std::chrono::seconds(10)));
   }
 
   TEST_CASE("POST is idempotent for an identical order and 409 for a different one") {
