@@ -158,16 +158,6 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   } forget_metrics{log};
 
   auto api = std::make_shared<http::ApiContext>();
-  api->owned_topic = [](std::string_view topic) -> std::optional<std::string> {
-    auto owner = services::topic_owner(topic);
-    if (!owner) return std::nullopt;
-    return services::owned_topic_message(topic, *owner);
-  };
-  api->owned_group = [](std::string_view group) -> std::optional<std::string> {
-    auto owner = services::group_owner(group);
-    if (!owner) return std::nullopt;
-    return services::owned_group_message(group, *owner);
-  };
   http::Router router;
   http::add_api_routes(router, api);
   http::add_sql_routes(router, api);
@@ -188,8 +178,22 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   stream::Runtime runtime(log, topology, ro, &registry);
   if (Status st = runtime.init(); !st.is_ok()) return report(st);
   // SQL: replays its catalog and runs its persistent queries, one runtime each.
-  auto sql_engine = sql::Engine::open(log, {o.partitions, sql::QueryMode::kThreads});
+  // The single-writer rule: the ecosystem's topics and groups (services/ownership.h), then the
+  // outputs and groups of running persistent queries. SQL asks the first part itself.
+  auto sql_engine = sql::Engine::open(
+      log, {.partitions = o.partitions, .mode = sql::QueryMode::kThreads, .owned_topic = services::topic_refusal});
   if (!sql_engine.ok()) return report(sql_engine.status());
+  const sql::QueryOwners& query_owners = (*sql_engine)->owners();
+  api->owned_topic = [&query_owners](std::string_view topic) -> std::optional<std::string> {
+    if (auto refusal = services::topic_refusal(topic)) return refusal;
+    if (auto query = query_owners.topic_writer(topic)) return sql::query_topic_message(topic, *query);
+    return std::nullopt;
+  };
+  api->owned_group = [&query_owners](std::string_view group) -> std::optional<std::string> {
+    if (auto owner = services::group_owner(group)) return services::owned_group_message(group, *owner);
+    if (auto query = query_owners.group_committer(group)) return sql::query_group_message(group, *query);
+    return std::nullopt;
+  };
   api->sql = sql_engine->get();
   api->runtime = &runtime;
   add_log_metrics(registry, log);  // after init: it names every partition of every topic

@@ -17,6 +17,7 @@
 #include "cli/server_client.h"
 #include "cli/service_commands.h"
 #include "common/json_string.h"
+#include "services/ownership.h"
 #include "sql/engine.h"
 #include "sql/parser.h"
 #include "sql/result_format.h"
@@ -49,7 +50,9 @@ class LocalBackend final : public Backend {
  public:
   explicit LocalBackend(std::unique_ptr<log::Log> log) : log_(std::move(log)) {}
   Status init() {
-    OS_ASSIGN_OR_RETURN(engine_, sql::Engine::open(*log_, {4, sql::QueryMode::kNone}));
+    OS_ASSIGN_OR_RETURN(engine_, sql::Engine::open(
+                                     *log_, {.partitions = 4, .mode = sql::QueryMode::kNone,
+                                             .owned_topic = services::topic_refusal}));
     return Status::ok();
   }
   Status run(const sql::Statement& st) override {

@@ -14,6 +14,7 @@ const char* status_code_name(StatusCode code) {
     case StatusCode::kConflict: return "Conflict";
     case StatusCode::kNoSpace: return "NoSpace";
     case StatusCode::kTimeout: return "Timeout";
+    case StatusCode::kPermissionDenied: return "PermissionDenied";
   }
   return "Unknown";
 }

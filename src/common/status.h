@@ -23,6 +23,7 @@ enum class StatusCode : int {
   kConflict,   // the request contradicts what is stored (e.g. a different order under an id)
   kNoSpace,    // the LMDB map or the disk is full
   kTimeout,    // a wait ran past its deadline
+  kPermissionDenied,  // the caller may not do this (a topic or group another writer owns)
 };
 
 const char* status_code_name(StatusCode code);
@@ -61,6 +62,7 @@ inline Status aborted(std::string m) { return {StatusCode::kAborted, std::move(m
 inline Status conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
 inline Status no_space(std::string m) { return {StatusCode::kNoSpace, std::move(m)}; }
 inline Status timed_out(std::string m) { return {StatusCode::kTimeout, std::move(m)}; }
+inline Status permission_denied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 
 // A value or an error Status. REQUIRES: value() only when ok().
 template <class T>

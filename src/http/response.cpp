@@ -60,6 +60,8 @@ bhttp::status http_status_for(StatusCode code) {
       return bhttp::status::insufficient_storage;
     case StatusCode::kTimeout:
       return bhttp::status::gateway_timeout;
+    case StatusCode::kPermissionDenied:
+      return bhttp::status::forbidden;
     case StatusCode::kCorruption:
       return bhttp::status::internal_server_error;
     case StatusCode::kIOError:

@@ -88,4 +88,10 @@ std::string owned_group_message(std::string_view group, std::string_view owner) 
          "'s stream tasks (the running server refuses writes to it)";
 }
 
+std::optional<std::string> topic_refusal(std::string_view topic) {
+  auto owner = topic_owner(topic);
+  if (!owner) return std::nullopt;
+  return owned_topic_message(topic, *owner);
+}
+
 }  // namespace orderstream::services

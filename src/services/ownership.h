@@ -13,17 +13,20 @@ namespace orderstream::services {
 // every topic the ecosystem's topology declares (what `serve` creates, the repartition topics,
 // `emails` and the level topics included) and every internal topic, whose name starts with
 // "__" (`__sql_catalog` among them).
-// Not yet: the outputs of persistent SQL queries (a later issue adds them, owned by their query).
+// The outputs of persistent SQL queries are owned by their query (sql/query_owners.h).
 std::optional<std::string> topic_owner(std::string_view topic);
 
 // The service whose stream tasks commit `group`'s offsets (every sub-topology's name is its
 // tasks' consumer group), or nullopt for any other group.
-// Not yet: persistent SQL queries' consumer groups (a later issue adds them with their outputs).
+// Persistent SQL queries' groups are their query's (sql/query_owners.h).
 std::optional<std::string> group_owner(std::string_view group);
 
 // What a refused write says, e.g. "topic orders is written only by the orders service (the
 // running server refuses writes to it)". REQUIRES: owner is topic_owner(topic) / group_owner(group).
 std::string owned_topic_message(std::string_view topic, std::string_view owner);
 std::string owned_group_message(std::string_view group, std::string_view owner);
+
+// owned_topic_message for an owned topic, nullopt for anyone's.
+std::optional<std::string> topic_refusal(std::string_view topic);
 
 }  // namespace orderstream::services

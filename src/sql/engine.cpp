@@ -180,6 +180,12 @@ Result<StatementResult> Engine::create_as(const Statement& st, std::string query
   OS_RETURN_IF_ERROR(log::validate_topic_name(sink.topic));
   if (sink.topic == plan->left.topic || (plan->right && sink.topic == plan->right->topic))
     return at(st.pos, "the query would write to its own input topic '" + sink.topic + "'");
+  if (!replaying) {  // a replayed query was let through when it was created
+    if (auto refusal = options_.owned_topic ? options_.owned_topic(sink.topic) : std::nullopt)
+      return permission_denied(st.pos.to_string() + ": " + *refusal);
+    if (auto writer = owners_.topic_writer(sink.topic))
+      return permission_denied(st.pos.to_string() + ": " + query_topic_message(sink.topic, *writer));
+  }
   if (plan->aggregate && plan->group_by.size() == 1)  // pull queries look rows up by this column
     for (size_t i = 0; i < plan->projections.size(); ++i)
       if (plan->projections[i]->slot == plan->group_by[0]->slot && plan->projections[i]->kind == ExprKind::kColumn)
@@ -203,6 +209,10 @@ Result<StatementResult> Engine::create_as(const Statement& st, std::string query
     if (!replaying) (void)Catalog::write_entry(log_, {st.name, "", ""});
     return started;
   }
+  std::vector<std::string> topics{sink.topic}, groups;
+  if (!q.topology.repartition_topic.empty()) topics.push_back(q.topology.repartition_topic);
+  for (const stream::SubTopology& sub : q.topology.topology.sub_topologies) groups.push_back(sub.name);
+  owners_.set(query_id, std::move(topics), std::move(groups));
   return status_result(st, "Created query with ID " + query_id, query_id);
 }
 
@@ -253,6 +263,7 @@ Result<StatementResult> Engine::terminate(const Statement& st) {
   sink.query_id.clear();
   OS_RETURN_IF_ERROR(Catalog::write_entry(log_, {sink.name, "", sink.statement}));
   catalog_.put(std::move(sink));
+  owners_.erase(it->first);
   queries_.erase(it);
   return status_result(st, "Query terminated.");
 }

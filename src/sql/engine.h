@@ -5,7 +5,9 @@
 // without it. Must be destroyed (or stop()ped) before the Log.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +18,7 @@
 #include "sql/catalog.h"
 #include "sql/push_query.h"
 #include "sql/push_runner.h"
+#include "sql/query_owners.h"
 #include "sql/query_tasks.h"
 #include "sql/result.h"
 #include "stream/runtime.h"
@@ -31,6 +34,9 @@ enum class QueryMode {
 struct EngineOptions {
   int32_t partitions = 4;  // partitions of topics the queries create when nothing decides it
   QueryMode mode = QueryMode::kThreads;
+  // The single-writer rule of the layer above (serve wires services/ownership.h): the refusal
+  // for a query that would write `topic`, or nullopt when anyone may. Unset: nothing is owned.
+  std::function<std::optional<std::string>(std::string_view topic)> owned_topic;
 };
 
 // Per-request properties (ksqlDB's streamsProperties / SET): only auto.offset.reset is used.
@@ -56,6 +62,9 @@ class Engine {
 
   // Runs push queries for callers that must not block (HTTP); stopped by stop().
   PushRunner& push_runner() { return push_runner_; }
+  // The topics and groups its running persistent queries write (thread-safe, never blocks
+  // behind a statement).
+  const QueryOwners& owners() const { return owners_; }
 
   // kManual: steps every persistent query until none makes progress.
   Status run_until_idle();
@@ -92,6 +101,7 @@ class Engine {
   std::map<std::string, RunningQuery> queries_;  // by id
   int64_t query_seq_ = 0;
   PushRunner push_runner_;
+  QueryOwners owners_;
 };
 
 // True for a SELECT with EMIT CHANGES (run with start_push), false for everything else.

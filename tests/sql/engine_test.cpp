@@ -35,7 +35,7 @@ struct EngineFixture {
   }
   void open_engine(QueryMode mode) {
     engine.reset();
-    auto e = Engine::open(*log, {2, mode});
+    auto e = Engine::open(*log, {.partitions = 2, .mode = mode, .owned_topic = {}});
     REQUIRE_OK(e);
     engine = std::move(*e);
   }

@@ -106,7 +106,7 @@ class CaseRun {
         c.cleanup_policy = log::CleanupPolicy::kCompact;
       REQUIRE_OK(log_->create_topic(name, kPartitions, c));
     }
-    auto engine = sql::Engine::open(*log_, {kPartitions, sql::QueryMode::kManual});
+    auto engine = sql::Engine::open(*log_, {.partitions = kPartitions, .mode = sql::QueryMode::kManual, .owned_topic = {}});
     REQUIRE_OK(engine);
     engine_ = std::move(*engine);
   }
