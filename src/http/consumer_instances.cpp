@@ -91,7 +91,7 @@ Result<Fetched> ConsumerInstance::fetch(const log::Log& log, size_t max_bytes) {
   out.json.push_back('[');  // not = "[": GCC 12 warns a false -Wrestrict on that
   Status st = scan_positions(*view, &out.positions, first, [&](const TpKey& tp, const log::RecordView& r) {
     std::string rec = record_json(tp.first, tp.second, r);
-    if (out.count > 0 && out.json.size() + rec.size() + 1 > max_bytes) return false;
+    if (out.count > 0 && (out.json.size() + rec.size() + 1 > max_bytes || out.count >= kMaxFetchRecords)) return false;
     out.json += (out.count++ ? "," : "") + rec;
     return true;
   });

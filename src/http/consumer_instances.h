@@ -57,7 +57,10 @@ class ConsumerInstance {
   bool auto_commit() const { return auto_commit_; }
 
   std::vector<std::string> topics() const;
-  // Reads up to max_bytes (at least one record when any is available) from the assigned
+  // At most this many records per fetch (bounding the answer's JSON and the work of one request
+  // on an io thread even for tiny records).
+  static constexpr size_t kMaxFetchRecords = 10000;
+  // Reads up to max_bytes and kMaxFetchRecords (at least one record when any is available) from the assigned
   // partitions and moves their positions past what it returns. Fetches of one instance run one at
   // a time; a rebalance meanwhile does not wait for it (a partition revoked during the read keeps
   // its new owner's position; what was read from it is still returned).
