@@ -55,9 +55,9 @@ stop_server() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unse
 echo "orderstream benchmarks, $(date -u +%FT%TZ), commit $(git -C "$root" rev-parse --short HEAD)," \
   "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo "== log: 1,000,000 x 100 B records, batches of 1000, lazy sync"
+echo "== log: 1,000,000 x 100 B records, batches of 1000 (each commit fdatasyncs its pages)"
 for i in $(seq "$runs"); do
-  "$bin" bench log --records 1000000 --sync-mode lazy --data-dir "$work/log$i" >"$work/log$i.out" 2>/dev/null
+  "$bin" bench log --records 1000000 --data-dir "$work/log$i" >"$work/log$i.out" 2>/dev/null
   field "$work/log$i.out" "log append:" "records/s" >>"$work/log_append"
   field "$work/log$i.out" "raw LMDB append:" "records/s" >>"$work/raw_append"
   field "$work/log$i.out" "append ratio:" "%" >>"$work/append_ratio"
@@ -66,14 +66,12 @@ done
 echo "log append $(median <"$work/log_append") rec/s, raw LMDB $(median <"$work/raw_append") rec/s," \
   "ratio $(median <"$work/append_ratio") % (per-run ratios: $(paste -sd' ' "$work/append_ratio")); read $(median <"$work/log_read") rec/s"
 
-for mode in lazy durable; do
-  echo "== pipeline: 200,000 orders, 4 partitions, $mode sync"
-  for i in $(seq "$runs"); do
-    "$bin" bench pipeline --orders 200000 --partitions 4 --sync-mode "$mode" >"$work/pipe.out" 2>/dev/null
-    field "$work/pipe.out" "orders/s to final" "orders/s" >>"$work/pipe_$mode"
-  done
-  echo "pipeline $mode: median $(median <"$work/pipe_$mode") orders/s (runs: $(paste -sd' ' "$work/pipe_$mode"))"
+echo "== pipeline: 200,000 orders, 4 partitions"
+for i in $(seq "$runs"); do
+  "$bin" bench pipeline --orders 200000 --partitions 4 >"$work/pipe.out" 2>/dev/null
+  field "$work/pipe.out" "orders/s to final" "orders/s" >>"$work/pipe"
 done
+echo "pipeline: median $(median <"$work/pipe") orders/s (runs: $(paste -sd' ' "$work/pipe"))"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 wrk_post() {  # connections out-file: one wrk run of POST /v1/orders against $port

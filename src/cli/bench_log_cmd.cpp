@@ -26,7 +26,6 @@ struct BenchLogArgs {
   int32_t partitions = 1;
   int64_t records = 1000000;
   std::string data_dir;  // empty: a fresh temp dir, removed afterwards
-  std::string sync_mode = "durable";  // applied to the log and to the raw-LMDB baseline alike
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -88,16 +87,15 @@ Status bench_log(const GlobalOptions& g, const BenchLogArgs& a) {
 
   std::string value(a.record_size, 'x');
   for (size_t i = 0; i < a.record_size; ++i) value[i] = static_cast<char>('a' + i % 26);
-  std::printf("bench log: %lld records of %zu B, batches of %zu, %d partition(s), sync %s, in %s\n",
-              static_cast<long long>(a.records), a.record_size, a.batch, a.partitions,
-              a.sync_mode.c_str(), root.c_str());
+  std::printf("bench log: %lld records of %zu B, batches of %zu, %d partition(s), in %s\n",
+              static_cast<long long>(a.records), a.record_size, a.batch, a.partitions, root.c_str());
 
   Throughput append, read;
   double read_cpu_secs = 0;
   {
     GlobalOptions lg = g;
     lg.data_dir = root + "/log";
-    OS_ASSIGN_OR_RETURN(auto log, open_log(lg, Access::kWriteOrCreate, a.sync_mode));
+    OS_ASSIGN_OR_RETURN(auto log, open_log(lg, Access::kWriteOrCreate));
     OS_RETURN_IF_ERROR(log->create_topic("bench", a.partitions, log::TopicConfig{}));
     log::RecordData rec;
     rec.value = value;
@@ -140,8 +138,7 @@ Status bench_log(const GlobalOptions& g, const BenchLogArgs& a) {
 
   std::fprintf(stderr, "raw LMDB baseline...\n");
   OS_ASSIGN_OR_RETURN(double raw_rps, log::raw_lmdb_append_records_per_sec(
-                                          root + "/raw", a.record_size, a.batch, a.records,
-                                          a.sync_mode == "lazy"));
+                                          root + "/raw", a.record_size, a.batch, a.records));
   Throughput raw = throughput(a.records, a.record_size,
                               static_cast<double>(a.records) / std::max(raw_rps, 1e-9));
   std::printf("log append:          %12.0f records/s %9.1f MB/s\n", append.records_per_sec,
@@ -173,9 +170,6 @@ void add_bench_commands(CLI::App& app, const GlobalOptions& global, int* exit_co
   c->add_option("--data-dir", a->data_dir,
                 "Where to write (must not hold a log; default: a fresh temp dir, removed after)")
       ->type_name("DIR");
-  c->add_option("--sync-mode", a->sync_mode,
-                "durable (fdatasync per commit) or lazy (page cache only), for both sides")
-      ->check(CLI::IsMember({"durable", "lazy"}));
   c->callback([=, g = &global] { *exit_code = report(bench_log(*g, *a)); });
 }
 

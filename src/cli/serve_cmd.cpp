@@ -197,7 +197,8 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   api->sql = sql_engine->get();
   api->runtime = &runtime;
   add_log_metrics(registry, log);  // after init: it names every partition of every topic
-  log::GroupWriter writer(log, o.write_queue, o.durable);
+  // Lazy mode answers at commit, without waiting for the meta page's sync (log::SyncMode).
+  log::GroupWriter writer(log, o.write_queue, o.durable && o.sync_mode == "durable");
   registry.gauge_fn("log_write_queue_depth", "Client writes queued for the group writer", {},
                     [&writer] { return static_cast<double>(writer.depth()); });
   services::OrdersService orders(log, writer, waiters);
@@ -260,8 +261,9 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
   cmd->add_option("--write-queue", o->write_queue, "Commands waiting for the writer before 503");
   cmd->add_option("--durable", o->durable, "Acknowledge writes only after fdatasync");
   cmd->add_option("--sync-mode", o->sync_mode,
-                  "durable: every commit is fdatasynced (safe against power loss); lazy: only "
-                  "acknowledged writes are (faster; an OS crash may damage the log)")
+                  "durable: nothing is answered before it is fully synced (a power cut takes back "
+                  "nothing a client was told); lazy: answers at commit (a power cut may take back "
+                  "the latest commit). Neither lets a power cut damage the log")
       ->check(CLI::IsMember({"durable", "lazy"}));
   cmd->add_option("--api-token", o->api_token,
                   "Require 'Authorization: Bearer TOKEN' on every request but GET /health")

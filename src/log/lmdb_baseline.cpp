@@ -9,7 +9,7 @@
 namespace orderstream::log {
 
 Result<double> raw_lmdb_append_records_per_sec(const std::string& dir, size_t record_size,
-                                               size_t batch, int64_t records, bool lazy) {
+                                               size_t batch, int64_t records) {
   if (batch == 0 || records <= 0) return invalid_argument("batch and records must be positive");
   std::error_code ec;
   if (std::filesystem::exists(std::filesystem::path(dir) / "data.mdb", ec))
@@ -17,7 +17,7 @@ Result<double> raw_lmdb_append_records_per_sec(const std::string& dir, size_t re
   std::filesystem::create_directories(dir, ec);
   if (ec) return io_error("cannot create " + dir + ": " + ec.message());
   LmdbEnv env;
-  OS_RETURN_IF_ERROR(env.open(dir, 16ull << 30, 4, /*read_only=*/false, lazy));
+  OS_RETURN_IF_ERROR(env.open(dir, 16ull << 30, 4, /*read_only=*/false));
   MDB_dbi dbi = 0;
   {
     LmdbTxn txn;

@@ -15,8 +15,7 @@ namespace orderstream::log {
 // write txn (committed like the log's: data synced, meta page not), into a new LMDB environment
 // in `dir` (created; must not hold one already). Returns records per second of the appends.
 // Errors: InvalidArgument (bad sizes, dir already has data), IOError/NoSpace from LMDB.
-// lazy: MDB_NOSYNC like the log's SyncMode::kLazy; otherwise MDB_NOMETASYNC like kDurable.
 Result<double> raw_lmdb_append_records_per_sec(const std::string& dir, size_t record_size,
-                                               size_t batch, int64_t records, bool lazy = false);
+                                               size_t batch, int64_t records);
 
 }  // namespace orderstream::log

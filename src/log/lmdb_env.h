@@ -32,9 +32,8 @@ class LmdbEnv {
   LmdbEnv& operator=(const LmdbEnv&) = delete;
 
   // Opens `dir` (must exist). read_only opens with MDB_RDONLY: safe beside a live writer process.
-  // lazy_commits: commits do not fdatasync at all (MDB_NOSYNC); only sync() makes data durable.
-  Status open(const std::string& dir, uint64_t map_size_bytes, unsigned max_dbs, bool read_only,
-              bool lazy_commits = false);
+  // Every commit fdatasyncs its data pages before it writes its meta page (MDB_NOMETASYNC).
+  Status open(const std::string& dir, uint64_t map_size_bytes, unsigned max_dbs, bool read_only);
   // Closes the environment (idempotent). REQUIRES: no txn or cursor of it is still alive.
   void close();
   // Flushes every committed txn to disk (fdatasync). Thread-safe.
@@ -62,8 +61,8 @@ class LmdbTxn {
 
   Status begin(const LmdbEnv& env, bool read_only);
   Status commit();
-  // After a successful commit of a write txn: whether it wrote (and, unless MDB_NOSYNC,
-  // synced) pages; false for a txn that changed nothing.
+  // After a successful commit of a write txn: whether it wrote (and synced) pages; false for a
+  // txn that changed nothing.
   bool wrote() const { return wrote_; }
   // After a commit that wrote: its txn id (LMDB numbers commits 1, 2, ...).
   uint64_t committed_id() const { return committed_id_; }

@@ -176,7 +176,7 @@ void LogImpl::run_group(const std::vector<QueuedWrite*>& group) {
   note_commit_ok();
   fail_all(Status::ok());
   end_store_creation(true);
-  if (options.sync_mode == SyncMode::kDurable && txn.wrote()) {
+  if (txn.wrote()) {
     // This commit fdatasynced its pages after every earlier commit had written its meta page
     // (MDB_NOMETASYNC writes it unsynced): the earlier commits are durable now.
     uint64_t earlier = version.load(std::memory_order_acquire);

@@ -23,14 +23,15 @@
 
 namespace orderstream::log {
 
-// When commits reach the disk. Both are safe against a process crash (SIGKILL): LMDB's
-// copy-on-write tree and meta pages make every commit all-or-nothing.
+// When answers may be given. In both modes every commit fdatasyncs its pages before its meta
+// page is written (MDB_NOMETASYNC), so neither a process crash nor a power cut can damage the
+// file: a power cut undoes at most the latest commit, whose meta page the next commit's
+// fdatasync (or sync()) makes durable. The mode is the server's promise on top of that.
 enum class SyncMode {
-  // Every commit fdatasyncs its pages (MDB_NOMETASYNC); sync() adds the meta page. An OS crash
-  // or power loss can undo at most the commits since the last sync(), never corrupt the file.
+  // Nothing is answered before the commit behind it is durable (sync_to / sync_through).
   kDurable,
-  // Commits only write to the page cache (MDB_NOSYNC); sync() flushes everything. Much faster
-  // on slow-flush disks, but an OS crash or power loss may damage the file (LMDB's warning).
+  // Answers follow the commit at once: a power cut can take back the latest commit, acknowledged
+  // writes included (the pipeline recomputes what it held), never more, never the log.
   kLazy,
 };
 

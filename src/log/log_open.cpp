@@ -229,7 +229,7 @@ Result<std::unique_ptr<Log>> Log::open(const LogOptions& options) {
   OS_RETURN_IF_ERROR(check_dir(options, &is_new));
   if (!options.read_only) OS_RETURN_IF_ERROR(take_writer_lock(options.dir, &impl->lock_fd));
   OS_RETURN_IF_ERROR(impl->env.open(options.dir, options.map_size_bytes, options.max_dbs,
-                                    options.read_only, options.sync_mode == SyncMode::kLazy));
+                                    options.read_only));
   LmdbTxn txn;
   OS_RETURN_IF_ERROR(txn.begin(impl->env, options.read_only));
   auto meta = txn.open_dbi("__meta", !options.read_only);
@@ -261,7 +261,7 @@ Result<std::unique_ptr<Log>> Log::open(const LogOptions& options) {
   OS_RETURN_IF_ERROR(impl->recover(txn));
   OS_RETURN_IF_ERROR(txn.commit());  // also keeps the opened database handles
   impl->end_store_creation(true);
-  if (!options.read_only && options.sync_mode == SyncMode::kDurable) {
+  if (!options.read_only) {
     // What an earlier process left may still be only in the page cache (it was killed before a
     // sync): make it durable once, so durable_through() starts from a true point.
     uint64_t point = impl->env.last_txn_id();

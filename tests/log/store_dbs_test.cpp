@@ -44,7 +44,7 @@ Status put(Log& log, const std::string& store, const std::string& key, const std
 // database under "store\0key", as orderstream wrote it before one database per store.
 void make_format_1(const std::string& dir, const Entries& entries) {
   LmdbEnv env;
-  REQUIRE_OK(env.open(dir, 256ull << 20, 64, /*read_only=*/false, /*lazy_commits=*/false));
+  REQUIRE_OK(env.open(dir, 256ull << 20, 64, /*read_only=*/false));
   LmdbTxn txn;
   REQUIRE_OK(txn.begin(env, false));
   auto meta = txn.open_dbi("__meta", false);
