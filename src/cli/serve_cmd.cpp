@@ -11,9 +11,9 @@
 #include "cli/serve_file.h"
 #include "common/guarded.h"
 #include "cli/service_commands.h"
-#include "http/api.h"
-#include "http/api_token.h"
-#include "http/armed_timers.h"
+#include "api/api.h"
+#include "api/api_token.h"
+#include "api/armed_timers.h"
 #include "http/server.h"
 #include "services/ownership.h"
 #include "log/group_writer.h"
@@ -137,7 +137,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   auto rules = services::parse_rules(o.rules);
   if (!rules.ok()) return report(rules.status());
   // Like Redis's protected mode: an open API beyond this host lets anyone write orders.
-  if (o.api_token.empty() && !o.allow_insecure && !http::is_loopback_host(o.http.host)) {
+  if (o.api_token.empty() && !o.allow_insecure && !api::is_loopback_host(o.http.host)) {
     std::fprintf(stderr,
                  "orderstream: refusing to listen on %s without an API token: anyone who can reach it "
                  "could write orders. Set one with --api-token TOKEN (or ORDERSTREAM_API_TOKEN, or "
@@ -157,11 +157,11 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
     ~ForgetMetrics() { log.set_metrics({}); }
   } forget_metrics{log};
 
-  auto api = std::make_shared<http::ApiContext>();
+  auto api = std::make_shared<api::ApiContext>();
   http::Router router;
-  http::add_api_routes(router, api);
-  http::add_sql_routes(router, api);
-  if (!o.api_token.empty()) router.set_guard(http::token_guard({o.api_token, o.metrics_public}));
+  api::add_api_routes(router, api);
+  api::add_sql_routes(router, api);
+  if (!o.api_token.empty()) router.set_guard(api::token_guard({o.api_token, o.metrics_public}));
   http::Server server(o.http, std::move(router), registry);
   api->io = &server.io();
   api->log = &log;
@@ -206,7 +206,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   registry.gauge_fn("orders_waits_parked", "GET requests parked waiting for an order", {},
                     [&waiters] { return static_cast<double>(waiters.size()); });
   registry.gauge_fn("http_timers_armed", "Long-poll timers armed now (0 once no request waits)", {},
-                    [] { return static_cast<double>(http::ArmedTimer::armed()); });
+                    [] { return static_cast<double>(api::ArmedTimer::armed()); });
 
   if (Status st = server.start(); !st.is_ok()) return report(st);
   runtime.start();

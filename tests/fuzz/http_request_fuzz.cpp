@@ -32,7 +32,7 @@
 #include <string>
 #include <thread>
 
-#include "http/api.h"
+#include "api/api.h"
 #include "http/server_context.h"
 #include "http/session.h"
 #include "log/group_writer.h"
@@ -88,7 +88,7 @@ struct World {
     writer = std::make_unique<log::GroupWriter>(*log, 100000, /*durable=*/false);
     orders = std::make_unique<services::OrdersService>(*log, *writer, waiters);
 
-    auto api = std::make_shared<http::ApiContext>();
+    auto api = std::make_shared<api::ApiContext>();
     api->orders = orders.get();
     api->log = log.get();
     api->registry = &registry;
@@ -96,7 +96,7 @@ struct World {
     api->default_timeout_ms = 5;  // long-polls must not stall the fuzzer
     api->max_timeout_ms = 20;
     http::Router router;
-    http::add_api_routes(router, api);
+    api::add_api_routes(router, api);
     http::ServerOptions so;
     so.max_body_bytes = 16 << 10;  // small enough that inputs can exceed it
     so.read_timeout_ms = 2000;

@@ -15,10 +15,11 @@
 #include <string>
 #include <string_view>
 
+#include "api/http_vocabulary.h"
 #include "http/response.h"
 #include "log/record.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 inline constexpr std::string_view kKafkaJsonV2 = "application/vnd.kafka.json.v2+json";
 inline constexpr std::string_view kKafkaV2 = "application/vnd.kafka.v2+json";
@@ -41,4 +42,4 @@ Response unprocessable(std::string_view message);
 std::optional<Response> parse_object(simdjson::dom::parser& parser, const std::string& body,
                                      simdjson::dom::object* obj);
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

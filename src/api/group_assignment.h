@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 using TpKey = std::pair<std::string, int32_t>;  // (topic, partition), ordered for stable output
 
@@ -25,4 +25,4 @@ using Subscriptions = std::map<std::string, std::set<std::string>>;
 std::map<std::string, std::vector<TpKey>> assign_round_robin(
     const Subscriptions& members, const std::map<std::string, int32_t>& partition_counts);
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

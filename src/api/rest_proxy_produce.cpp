@@ -2,10 +2,10 @@
 // records are durable. Split from rest_proxy_routes.cpp (the consumer API).
 #include <simdjson.h>
 
-#include "http/api.h"
-#include "http/proxy_records.h"
+#include "api/api.h"
+#include "api/proxy_records.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
@@ -100,4 +100,4 @@ void add_proxy_produce_route(Router& router, const std::shared_ptr<ApiContext>& 
   });
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -1,8 +1,8 @@
-#include "http/admin_bodies.h"
+#include "api/admin_bodies.h"
 
 #include "http/response.h"
 
-namespace orderstream::http::admin {
+namespace orderstream::api::admin {
 
 namespace {
 
@@ -195,4 +195,4 @@ Status parse_offsets(const std::string& body, const log::Log& log, std::vector<G
   }
   return Status::ok();
 }
-}  // namespace orderstream::http::admin
+}  // namespace orderstream::api::admin

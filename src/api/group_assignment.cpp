@@ -1,6 +1,6 @@
-#include "http/group_assignment.h"
+#include "api/group_assignment.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 std::map<std::string, std::vector<TpKey>> assign_round_robin(
     const Subscriptions& members, const std::map<std::string, int32_t>& partition_counts) {
@@ -28,4 +28,4 @@ std::map<std::string, std::vector<TpKey>> assign_round_robin(
   return out;
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -12,12 +12,12 @@
 
 #include <atomic>
 
-#include "http/api.h"
-#include "http/durable_answer.h"
+#include "api/api.h"
+#include "api/durable_answer.h"
 #include "sql/parser.h"
 #include "sql/result_format.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
@@ -167,4 +167,4 @@ void add_sql_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
   });
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

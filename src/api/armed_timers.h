@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <memory>
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 // Held by a timer's completion handler (capture the shared_ptr): counted from arming until the
 // handler is destroyed, which is when it ran, or was cancelled and ran, or its io_context died.
@@ -25,4 +25,4 @@ class ArmedTimer {
   static inline std::atomic<int64_t> count_{0};
 };
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -1,10 +1,10 @@
 // The round-robin assignor of the REST Proxy's consumer groups: every subscribed partition goes to
 // exactly one member subscribed to its topic, shares are even, and joins and leaves re-deal.
-#include "http/group_assignment.h"
+#include "api/group_assignment.h"
 
 #include <doctest/doctest.h>
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace {
 
@@ -111,4 +111,4 @@ TEST_CASE("group assignment: never twice and never left out, for many shapes") {
       }
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -7,10 +7,10 @@
 #include <functional>
 
 #include "common/status.h"
-#include "http/api.h"
+#include "api/api.h"
 #include "http/responder.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 // Runs then(OK) once every commit a read made before this call could see is durable: at once on
 // this thread when it already is (or acknowledgements do not wait for durability), otherwise on the group writer's thread
@@ -23,4 +23,4 @@ Status wait_durable(const ApiContext& ctx);
 // Sends rsp (built from reads made before this call) once they are durable, or the error.
 void send_durable(const ApiContext& ctx, const Responder& res, Response rsp);
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

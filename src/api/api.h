@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/http_vocabulary.h"
 #include "common/metrics.h"
 #include "http/router.h"
 #include "log/log.h"
@@ -18,7 +19,7 @@
 #include "sql/engine.h"
 #include "stream/runtime.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 struct ApiContext {
   services::OrdersService* orders = nullptr;
@@ -56,4 +57,4 @@ Result<int> parse_timeout(const RouteRequest& r, const ApiContext& ctx);
 // runs until it is done, the client leaves or the server stops (nullopt).
 Result<std::optional<std::chrono::milliseconds>> parse_stream_timeout(const RouteRequest& r, const ApiContext& ctx);
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

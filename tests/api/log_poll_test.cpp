@@ -1,6 +1,6 @@
 // poll_log: a long-poll retries on a commit to the log or a change of the counter it also
 // watches, and answers with expired() at its timeout; on a real log and io_context.
-#include "http/log_poll.h"
+#include "api/log_poll.h"
 
 #include <doctest/doctest.h>
 
@@ -11,7 +11,7 @@
 #include "support/open_log.h"
 #include "support/wait.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 namespace {
 
 using std::chrono::milliseconds;
@@ -75,4 +75,4 @@ TEST_CASE("poll_log answers with expired() at its timeout when nothing changes")
 }
 
 }  // namespace
-}  // namespace orderstream::http
+}  // namespace orderstream::api

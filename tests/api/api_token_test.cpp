@@ -1,8 +1,8 @@
-#include "http/api_token.h"
+#include "api/api_token.h"
 
 #include <doctest/doctest.h>
 
-namespace orderstream::http {
+namespace orderstream::api {
 namespace {
 
 TEST_SUITE("http api token") {
@@ -23,4 +23,4 @@ TEST_SUITE("http api token") {
 }
 
 }  // namespace
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -1,12 +1,12 @@
 // Inventory, customers and payments: the pipeline's other inputs. Plus /health and /metrics.
 #include <charconv>
 
-#include "http/api.h"
-#include "http/durable_answer.h"
-#include "http/log_poll.h"
+#include "api/api.h"
+#include "api/durable_answer.h"
+#include "api/log_poll.h"
 #include "services/json_codec.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
@@ -172,4 +172,4 @@ void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx) {
   });
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -2,10 +2,10 @@
 // array (by order id, then payment id), read from the emails view.
 #include <charconv>
 
-#include "http/api.h"
-#include "http/durable_answer.h"
+#include "api/api.h"
+#include "api/durable_answer.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
@@ -27,4 +27,4 @@ void add_email_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
   });
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

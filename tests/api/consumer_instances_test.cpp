@@ -1,7 +1,7 @@
 // Consumer groups of the REST Proxy over a real log: instances of a group split the partitions,
 // rebalance on join, leave, unsubscribe, expiry and a topic's new partition count, and a partition
 // that moves starts at the group's committed offset. Also run concurrently (for TSan).
-#include "http/consumer_instances.h"
+#include "api/consumer_instances.h"
 
 #include <doctest/doctest.h>
 #include <simdjson.h>
@@ -15,7 +15,7 @@
 #include "support/open_log.h"
 #include "support/wait.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace {
 
@@ -271,4 +271,4 @@ TEST_CASE("consumer instances: fetches run while members join and leave, and not
   for (const auto& [tp, next] : a->consumed()) CHECK(next == 50);
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -20,13 +20,13 @@
 #include <mutex>
 #include <optional>
 
-#include "http/api.h"
-#include "http/durable_answer.h"
-#include "http/consumer_instances.h"
-#include "http/log_poll.h"
-#include "http/proxy_records.h"
+#include "api/api.h"
+#include "api/durable_answer.h"
+#include "api/consumer_instances.h"
+#include "api/log_poll.h"
+#include "api/proxy_records.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
@@ -340,4 +340,4 @@ void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& ap
   router.add(bhttp::verb::get, inst + "/offsets", bind(get_offsets));
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -10,7 +10,7 @@
 
 #include "log/log.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 // Calls attempt() at once and then after each commit to the log until it returns true or
 // `timeout` passes, then calls expired() (on the same strand). A change of `also_watch()`, a
@@ -20,4 +20,4 @@ void poll_log(boost::asio::io_context& io, const log::Log& log, std::chrono::mil
               std::function<bool()> attempt, std::function<void()> expired,
               std::function<uint64_t()> also_watch = {});
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

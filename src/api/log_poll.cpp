@@ -1,6 +1,6 @@
-#include "http/log_poll.h"
+#include "api/log_poll.h"
 
-#include "http/armed_timers.h"
+#include "api/armed_timers.h"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -8,7 +8,7 @@
 
 #include <memory>
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace asio = boost::asio;
 
@@ -62,4 +62,4 @@ void poll_log(asio::io_context& io, const log::Log& log, std::chrono::millisecon
   });
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -6,9 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "api/http_vocabulary.h"
 #include "http/router.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 struct TokenPolicy {
   std::string token;           // REQUIRES: not empty
@@ -25,4 +26,4 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // Whether `host` (a --host value) listens on loopback only: 127.0.0.0/8, ::1 or "localhost".
 bool is_loopback_host(const std::string& host);
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

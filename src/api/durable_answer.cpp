@@ -1,8 +1,8 @@
-#include "http/durable_answer.h"
+#include "api/durable_answer.h"
 
 #include <memory>
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 void when_durable(const ApiContext& ctx, std::function<void(const Status&)> then) {
   // Taken after the caller's read: every commit that read saw is at or before this point.
@@ -24,4 +24,4 @@ void send_durable(const ApiContext& ctx, const Responder& res, Response rsp) {
   });
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

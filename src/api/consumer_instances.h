@@ -19,12 +19,13 @@
 #include <utility>
 #include <vector>
 
+#include "api/http_vocabulary.h"
 #include "common/status.h"
-#include "http/group_assignment.h"
+#include "api/group_assignment.h"
 #include "log/group_writer.h"
 #include "log/log.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 struct Fetched {
   std::string json;  // a JSON array of record_json objects
@@ -151,4 +152,4 @@ class ConsumerInstances {
   std::map<std::string, Group> groups_;  // GUARDED_BY(mu_); a group without members is erased
 };
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "http/api.h"  // the log types, as every route file has them
+#include "api/api.h"  // the log types, as every route file has them
 
-namespace orderstream::http::admin {
+namespace orderstream::api::admin {
 
 inline constexpr size_t kMaxRecordsPerRequest = 10000;  // the CLI's produce batch
 
@@ -47,4 +47,4 @@ struct GroupOffset {
 // {"offsets":[{"topic","partition","offset"}]}: each topic and partition must exist.
 Status parse_offsets(const std::string& body, const log::Log& log, std::vector<GroupOffset>* out);
 
-}  // namespace orderstream::http::admin
+}  // namespace orderstream::api::admin

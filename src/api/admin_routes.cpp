@@ -26,10 +26,10 @@
 #include <filesystem>
 #include <initializer_list>
 
-#include "http/admin_bodies.h"
-#include "http/api.h"
+#include "api/admin_bodies.h"
+#include "api/api.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
@@ -263,4 +263,4 @@ void add_admin_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
              [ctx](RouteRequest&& r, Responder res) { compact(ctx, std::move(r), res); });
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

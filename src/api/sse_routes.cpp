@@ -20,13 +20,13 @@
 #include <algorithm>
 #include <charconv>
 
-#include "http/api.h"
-#include "http/consumer_instances.h"
-#include "http/durable_answer.h"
-#include "http/log_poll.h"
-#include "http/proxy_records.h"
+#include "api/api.h"
+#include "api/consumer_instances.h"
+#include "api/durable_answer.h"
+#include "api/log_poll.h"
+#include "api/proxy_records.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
@@ -230,4 +230,4 @@ void add_sse_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
   });
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -1,11 +1,11 @@
-#include "http/api_token.h"
+#include "api/api_token.h"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/string.hpp>
 
 #include <memory>
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
@@ -44,4 +44,4 @@ Guard token_guard(TokenPolicy policy) {
   };
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -5,12 +5,12 @@
 #include <charconv>
 #include <functional>
 
-#include "http/api.h"
-#include "http/armed_timers.h"
-#include "http/durable_answer.h"
+#include "api/api.h"
+#include "api/armed_timers.h"
+#include "api/durable_answer.h"
 #include "services/json_codec.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 namespace asio = boost::asio;
@@ -149,4 +149,4 @@ void add_order_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
              [ctx](RouteRequest&& r, Responder res) { get_order(ctx, std::move(r), res, true); });
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -1,5 +1,5 @@
 // send_durable / when_durable hold an answer built from a read until that read is durable.
-#include "http/durable_answer.h"
+#include "api/durable_answer.h"
 
 #include <doctest/doctest.h>
 
@@ -12,7 +12,7 @@
 #include "services/orders_service.h"
 #include "support/wait.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 namespace {
 
 namespace bhttp = boost::beast::http;
@@ -74,4 +74,4 @@ TEST_SUITE("http durable answers") {
 }
 
 }  // namespace
-}  // namespace orderstream::http
+}  // namespace orderstream::api

@@ -1,12 +1,12 @@
-#include "http/consumer_instances.h"
+#include "api/consumer_instances.h"
 
 #include <algorithm>
 #include <optional>
 #include <set>
 
-#include "http/proxy_records.h"
+#include "api/proxy_records.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 std::vector<std::string> ConsumerInstance::topics() const {
   std::lock_guard lock(mu_);
@@ -269,4 +269,4 @@ void ConsumerInstances::expire_locked(std::chrono::steady_clock::time_point now)
   }
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api

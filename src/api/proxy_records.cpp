@@ -1,6 +1,6 @@
-#include "http/proxy_records.h"
+#include "api/proxy_records.h"
 
-namespace orderstream::http {
+namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
@@ -77,4 +77,4 @@ std::optional<Response> parse_object(simdjson::dom::parser& parser, const std::s
   return std::nullopt;
 }
 
-}  // namespace orderstream::http
+}  // namespace orderstream::api
