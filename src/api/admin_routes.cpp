@@ -1,7 +1,7 @@
 // The CLI's admin API: what a writing CLI command does while `orderstream serve` holds the data
 // directory (cli/server_client.h), as Kafka's tools ask the broker. JSON bodies; errors are
 // {"code","message"} like the rest of the API; a write to what the running ecosystem owns
-// (ApiContext::owned_topic / owned_group) is 403 {"code":"PermissionDenied"} and writes nothing.
+// (TopicsContext::owns) is 403 {"code":"PermissionDenied"} and writes nothing.
 //   GET    /v1/admin/server                  {"pid","dataDir"}: which process serves which log
 //   POST   /v1/admin/topics                  {"name","partitions","configs":{k:v}} -> 201 topic
 //   POST   /v1/admin/topics/{topic}/configs  {"configs":{k:v}} -> 200 the topic, altered
@@ -46,8 +46,8 @@ Response forbidden(const std::string& message) {
 
 // Runs `op` on the group writer's thread once the writes queued before it are durable, and
 // answers with what it returns. Busy (503) when the write queue is full.
-void run_on_writer(const ApiContext& ctx, const Responder& res, std::function<Response()> op) {
-  Status st = ctx.orders->writer().submit(
+void run_on_writer(const TopicsContext& ctx, const Responder& res, std::function<Response()> op) {
+  Status st = ctx.base->writer->submit(
       [](log::WriteTxn&) { return Status::ok(); },
       [res, op = std::move(op)](const Status& st) {
         if (!st.is_ok()) return res.send(status_response(st));
@@ -63,22 +63,22 @@ void run_on_writer(const ApiContext& ctx, const Responder& res, std::function<Re
 
 // Submits `write` to the group writer and answers 200 with body() once it is durable, or with
 // the error (also when the queue is full).
-void write_then_answer(const ApiContext& ctx, const Responder& res, log::GroupWriter::WriteFn write,
+void write_then_answer(const TopicsContext& ctx, const Responder& res, log::GroupWriter::WriteFn write,
                        std::function<std::string()> body) {
   auto done = [res, body = std::move(body)](const Status& st) {
     if (!st.is_ok()) return res.send(status_response(st));
     res.send(json_response(bhttp::status::ok, body()));
   };
-  if (Status st = ctx.orders->writer().submit(std::move(write), std::move(done)); !st.is_ok())
+  if (Status st = ctx.base->writer->submit(std::move(write), std::move(done)); !st.is_ok())
     res.send(status_response(st));
 }
 
 // --- handlers
 
-void get_server(const ApiContext& ctx, const Responder& res) {
+void get_server(const TopicsContext& ctx, const Responder& res) {
   std::error_code ec;
-  std::filesystem::path dir = std::filesystem::canonical(ctx.log->options().dir, ec);
-  if (ec) dir = std::filesystem::absolute(ctx.log->options().dir, ec);
+  std::filesystem::path dir = std::filesystem::canonical(ctx.base->log->options().dir, ec);
+  if (ec) dir = std::filesystem::absolute(ctx.base->log->options().dir, ec);
   res.send(json_response(bhttp::status::ok, "{\"pid\":" + std::to_string(::getpid()) +
                                                 ",\"dataDir\":" + json_quote(dir.string()) + "}"));
 }
@@ -103,18 +103,18 @@ Status parse_create(const std::string& body, log::TopicInfo* t) {
   return apply_configs(obj, &t->config);
 }
 
-void create_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const Responder& res) {
+void create_topic(const std::shared_ptr<const TopicsContext>& ctx, RouteRequest&& r, const Responder& res) {
   log::TopicInfo t;
   if (Status st = parse_create(r.req.body(), &t); !st.is_ok()) return res.send(status_response(st));
   run_on_writer(*ctx, res, [ctx, t] {
-    Status st = ctx->log->create_topic(t.name, t.partitions, t.config);
-    if (st.is_ok()) st = ctx->log->sync();  // as durable as the CLI's own path makes it
+    Status st = ctx->base->log->create_topic(t.name, t.partitions, t.config);
+    if (st.is_ok()) st = ctx->base->log->sync();  // as durable as the CLI's own path makes it
     if (!st.is_ok()) return status_response(st);  // Conflict (409) if it exists
     return json_response(bhttp::status::created, topic_json(t));
   });
 }
 
-void alter_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const Responder& res) {
+void alter_topic(const std::shared_ptr<const TopicsContext>& ctx, RouteRequest&& r, const Responder& res) {
   std::string name = r.params.at("topic");
   // Keys and values are checked here, the change itself on the writer thread against the
   // config current there.
@@ -123,7 +123,7 @@ void alter_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const
     simdjson::dom::parser parser;
     simdjson::dom::object obj;
     log::TopicConfig scratch;
-    Status st = ctx->log->topic(name).status();  // first, as the CLI's direct path does
+    Status st = ctx->base->log->topic(name).status();  // first, as the CLI's direct path does
     if (st.is_ok()) st = parse_body(parser, *body, {"configs"}, &obj);
     if (st.is_ok()) st = apply_configs(obj, &scratch);
     if (!st.is_ok()) return res.send(status_response(st));
@@ -131,35 +131,35 @@ void alter_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const
   run_on_writer(*ctx, res, [ctx, name, body] {
     simdjson::dom::parser parser;
     simdjson::dom::object obj;
-    auto t = ctx->log->topic(name);
+    auto t = ctx->base->log->topic(name);
     Status st = t.status();
     if (st.is_ok()) st = parse_body(parser, *body, {"configs"}, &obj);
     if (st.is_ok()) st = apply_configs(obj, &t->config);
-    if (st.is_ok()) st = ctx->log->alter_topic(name, t->config);
-    if (st.is_ok()) st = ctx->log->sync();
+    if (st.is_ok()) st = ctx->base->log->alter_topic(name, t->config);
+    if (st.is_ok()) st = ctx->base->log->sync();
     if (!st.is_ok()) return status_response(st);
     return json_response(bhttp::status::ok, topic_json(*t));
   });
 }
 
-void delete_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const Responder& res) {
+void delete_topic(const std::shared_ptr<const TopicsContext>& ctx, RouteRequest&& r, const Responder& res) {
   std::string name = r.params.at("topic");
-  if (Status st = ctx->log->topic(name).status(); !st.is_ok()) return res.send(status_response(st));
-  if (auto refusal = topic_refusal(*ctx, name)) return res.send(forbidden(*refusal));
+  if (Status st = ctx->base->log->topic(name).status(); !st.is_ok()) return res.send(status_response(st));
+  if (auto refusal = ctx->owns.topic_refusal(name)) return res.send(forbidden(*refusal));
   run_on_writer(*ctx, res, [ctx, name] {
-    Status st = ctx->log->delete_topic(name);  // drops every group's offsets for it too
-    if (st.is_ok()) st = ctx->log->sync();
+    Status st = ctx->base->log->delete_topic(name);  // drops every group's offsets for it too
+    if (st.is_ok()) st = ctx->base->log->sync();
     if (!st.is_ok()) return status_response(st);
     return json_response(bhttp::status::ok, "{\"name\":" + json_quote(name) + "}");
   });
 }
 
 
-void produce(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const Responder& res) {
+void produce(const std::shared_ptr<const TopicsContext>& ctx, RouteRequest&& r, const Responder& res) {
   const std::string topic = r.params.at("topic");
-  auto info = ctx->log->topic(topic);
+  auto info = ctx->base->log->topic(topic);
   if (!info.ok()) return res.send(status_response(info.status()));
-  if (auto refusal = topic_refusal(*ctx, topic)) return res.send(forbidden(*refusal));
+  if (auto refusal = ctx->owns.topic_refusal(topic)) return res.send(forbidden(*refusal));
   auto records = std::make_shared<std::vector<AdminRecord>>();
   if (Status st = parse_records(r.req.body(), *info, records.get()); !st.is_ok())
     return res.send(status_response(st));
@@ -194,13 +194,13 @@ void produce(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const Res
 }
 
 
-void commit_offsets(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const Responder& res) {
+void commit_offsets(const std::shared_ptr<const TopicsContext>& ctx, RouteRequest&& r, const Responder& res) {
   const std::string group = r.params.at("group");
-  if (auto refusal = group_refusal(*ctx, group)) return res.send(forbidden(*refusal));
+  if (auto refusal = ctx->owns.group_refusal(group)) return res.send(forbidden(*refusal));
   if (group.find('\0') != std::string::npos)
     return res.send(status_response(invalid_argument("group name must contain no NUL")));
   auto offsets = std::make_shared<std::vector<GroupOffset>>();
-  if (Status st = parse_offsets(r.req.body(), *ctx->log, offsets.get()); !st.is_ok())
+  if (Status st = parse_offsets(r.req.body(), *ctx->base->log, offsets.get()); !st.is_ok())
     return res.send(status_response(st));
   std::string body = "{\"committed\":" + std::to_string(offsets->size()) + "}";
   if (offsets->empty()) return res.send(json_response(bhttp::status::ok, body));
@@ -217,7 +217,7 @@ int64_t wall_ms() {
       .count();
 }
 
-void compact(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const Responder& res) {
+void compact(const std::shared_ptr<const TopicsContext>& ctx, RouteRequest&& r, const Responder& res) {
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
   std::string topic;
@@ -228,13 +228,13 @@ void compact(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const Res
     if (e.get_string().get(t) != simdjson::SUCCESS) st = invalid_argument("field 'topic' must be a string");
     topic = std::string(t);
   }
-  if (st.is_ok() && !topic.empty()) st = ctx->log->topic(topic).status();
+  if (st.is_ok() && !topic.empty()) st = ctx->base->log->topic(topic).status();
   if (!st.is_ok()) return res.send(status_response(st));
   // Empty topic: every topic with cleanup.policy=compact, as the cleaner does.
   run_on_writer(*ctx, res, [ctx, topic] {
-    auto stats = ctx->log->compact(topic, wall_ms());
+    auto stats = ctx->base->log->compact(topic, wall_ms());
     if (!stats.ok()) return status_response(stats.status());
-    if (Status st = ctx->log->sync(); !st.is_ok()) return status_response(st);
+    if (Status st = ctx->base->log->sync(); !st.is_ok()) return status_response(st);
     return json_response(bhttp::status::ok,
                          "{\"topic\":" + (topic.empty() ? std::string("null") : json_quote(topic)) +
                              ",\"recordsRemoved\":" + std::to_string(stats->records_removed) +
@@ -245,8 +245,8 @@ void compact(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, const Res
 
 }  // namespace
 
-// REQUIRES: ctx->orders (its writer) and ctx->log set before the server starts.
-void add_admin_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
+// REQUIRES: ctx->base (its log and writer) set before the server starts.
+void add_admin_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx) {
   router.add(bhttp::verb::get, "/v1/admin/server",
              [ctx](RouteRequest&&, Responder res) { get_server(*ctx, res); });
   router.add(bhttp::verb::post, "/v1/admin/topics",

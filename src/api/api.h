@@ -1,6 +1,7 @@
-// The orderstream REST API (docs/reference.md): orders, inventory, customers, payments,
-// /health and /metrics, registered on a Router. Handlers never block: commands complete from
-// the group writer's thread, long-polls from the orders view's thread or a timer.
+// The orderstream API (docs/reference.md): the REST API of orders, inventory, customers and
+// payments, /health and /metrics, the REST Proxy, SSE, SQL and the admin API, registered on a
+// Router. Handlers never block: commands complete from the group writer's thread, long-polls from
+// the orders view's thread or a timer.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -14,6 +15,7 @@
 #include "api/http_vocabulary.h"
 #include "common/metrics.h"
 #include "http/router.h"
+#include "log/group_writer.h"
 #include "log/log.h"
 #include "services/orders_service.h"
 #include "sql/engine.h"
@@ -21,40 +23,76 @@
 
 namespace orderstream::api {
 
-struct ApiContext {
-  services::OrdersService* orders = nullptr;
+// What every route group shares, one instance for all: the log they read and long-poll, the
+// group writer their writes and durable answers go through, the io_context for their timers
+// (set once the Server exists, before it starts) and the bounds of a client's ?timeout=.
+struct RouteBase {
   log::Log* log = nullptr;
-  metrics::Registry* registry = nullptr;
-  sql::Engine* sql = nullptr;  // for add_sql_routes
-  const stream::Runtime* runtime = nullptr;  // optional: its failing tasks show in /health
-  // Set once the Server exists (before it starts); long-poll timers run on it.
+  log::GroupWriter* writer = nullptr;
   boost::asio::io_context* io = nullptr;
   int default_timeout_ms = 10000;
   int max_timeout_ms = 300000;
-  // The single-writer rule, given by the layer that knows who owns what (serve wires it to
-  // services/ownership.h): the refusal message for an outside write to `topic`, or a commit of
-  // `group`'s offsets, or nullopt when anyone may. Unset: nothing is owned.
-  std::function<std::optional<std::string>(std::string_view topic)> owned_topic;
-  std::function<std::optional<std::string>(std::string_view group)> owned_group;
 };
 
-// ctx.owned_topic(topic) / ctx.owned_group(group), nullopt when unset.
-std::optional<std::string> topic_refusal(const ApiContext& ctx, std::string_view topic);
-std::optional<std::string> group_refusal(const ApiContext& ctx, std::string_view group);
+// The single-writer rule, given by the layer that knows who owns what (serve wires it to
+// services/ownership.h and the SQL engine's QueryOwners): the refusal message for an outside
+// write to `topic` or a commit of `group`'s offsets, nullopt when anyone may. Unset: nothing
+// is owned.
+struct Ownership {
+  std::function<std::optional<std::string>(std::string_view topic)> topic;
+  std::function<std::optional<std::string>(std::string_view group)> group;
+  std::optional<std::string> topic_refusal(std::string_view t) const { return topic ? topic(t) : std::nullopt; }
+  std::optional<std::string> group_refusal(std::string_view g) const { return group ? group(g) : std::nullopt; }
+};
 
-// REQUIRES: ctx->orders, log and registry set; ctx->io set before the server starts.
-void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx);
+// One small context per route group.
+// The Orders service's REST API: orders, inventory, customers, payments, emails.
+struct OrdersContext {
+  std::shared_ptr<const RouteBase> base;
+  services::OrdersService* orders = nullptr;
+};
+// /health and /metrics.
+struct OpsContext {
+  std::shared_ptr<const RouteBase> base;
+  metrics::Registry* registry = nullptr;
+  const stream::Runtime* runtime = nullptr;  // optional: its failing tasks show in /health
+};
+// Topics and groups for clients: the REST Proxy, SSE and the admin API (the CLI beside a server).
+struct TopicsContext {
+  std::shared_ptr<const RouteBase> base;
+  Ownership owns;
+};
+// /ksql and /query-stream.
+struct SqlContext {
+  std::shared_ptr<const RouteBase> base;
+  sql::Engine* sql = nullptr;
+};
 
-// POST /topics/{topic}, the REST Proxy's produce (rest_proxy_produce.cpp).
-void add_proxy_produce_route(Router& router, const std::shared_ptr<ApiContext>& api);
+// Every route of a running server (without sql: no SQL routes). REQUIRES: each context's
+// pointers set, base->io included, before the server starts.
+struct ApiRoutes {
+  std::shared_ptr<const OrdersContext> orders;
+  std::shared_ptr<const OpsContext> ops;
+  std::shared_ptr<const TopicsContext> topics;
+  std::shared_ptr<const SqlContext> sql;
+};
+void add_api_routes(Router& router, const ApiRoutes& routes);
 
-// POST /ksql and POST /query-stream (sql_routes.cpp). REQUIRES: ctx->sql set.
-void add_sql_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
+// The route groups (one file each, or two).
+void add_order_routes(Router& router, const std::shared_ptr<const OrdersContext>& ctx);     // orders_routes.cpp
+void add_resource_routes(Router& router, const std::shared_ptr<const OrdersContext>& ctx);  // resource_routes.cpp
+void add_email_routes(Router& router, const std::shared_ptr<const OrdersContext>& ctx);     // email_routes.cpp
+void add_ops_routes(Router& router, const std::shared_ptr<const OpsContext>& ctx);          // resource_routes.cpp
+void add_rest_proxy_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);  // rest_proxy_*.cpp
+void add_proxy_produce_route(Router& router, const std::shared_ptr<const TopicsContext>& ctx);
+void add_sse_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);    // sse_routes.cpp
+void add_admin_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);  // admin_routes.cpp
+void add_sql_routes(Router& router, const std::shared_ptr<const SqlContext>& ctx);       // sql_routes.cpp
 
 // Parses ?timeout= (milliseconds, 0..max). InvalidArgument otherwise.
-Result<int> parse_timeout(const RouteRequest& r, const ApiContext& ctx);
+Result<int> parse_timeout(const RouteRequest& r, const RouteBase& base);
 // For streamed responses: ?timeout= bounds how long the stream stays open; without it the stream
 // runs until it is done, the client leaves or the server stops (nullopt).
-Result<std::optional<std::chrono::milliseconds>> parse_stream_timeout(const RouteRequest& r, const ApiContext& ctx);
+Result<std::optional<std::chrono::milliseconds>> parse_stream_timeout(const RouteRequest& r, const RouteBase& base);
 
 }  // namespace orderstream::api

@@ -15,12 +15,12 @@ namespace orderstream::api {
 // Runs then(OK) once every commit a read made before this call could see is durable: at once on
 // this thread when it already is (or acknowledgements do not wait for durability), otherwise on the group writer's thread
 // after one shared sync. then(error) when the sync fails or the write queue is full.
-void when_durable(const ApiContext& ctx, std::function<void(const Status&)> then);
+void when_durable(const RouteBase& base, std::function<void(const Status&)> then);
 
 // The same for a thread that may block (never an io thread): returns once durable, or the error.
-Status wait_durable(const ApiContext& ctx);
+Status wait_durable(const RouteBase& base);
 
 // Sends rsp (built from reads made before this call) once they are durable, or the error.
-void send_durable(const ApiContext& ctx, const Responder& res, Response rsp);
+void send_durable(const RouteBase& base, const Responder& res, Response rsp);
 
 }  // namespace orderstream::api

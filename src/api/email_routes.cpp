@@ -9,7 +9,7 @@ namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
 
-void add_email_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
+void add_email_routes(Router& router, const std::shared_ptr<const OrdersContext>& ctx) {
   router.add(bhttp::verb::get, "/v1/emails", [ctx](RouteRequest&& r, Responder res) {
     auto it = r.query.find("customerId");
     if (it == r.query.end())
@@ -23,7 +23,7 @@ void add_email_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
     if (!emails.ok()) return res.send(status_response(emails.status()));
     std::string body = "[";
     for (size_t i = 0; i < emails->size(); ++i) body += (i ? "," : "") + (*emails)[i];
-    send_durable(*ctx, res, json_response(bhttp::status::ok, body + "]"));
+    send_durable(*ctx->base, res, json_response(bhttp::status::ok, body + "]"));
   });
 }
 

@@ -15,7 +15,7 @@ namespace orderstream::api {
 namespace bhttp = boost::beast::http;
 namespace asio = boost::asio;
 
-Result<int> parse_timeout(const RouteRequest& r, const ApiContext& ctx) {
+Result<int> parse_timeout(const RouteRequest& r, const RouteBase& ctx) {
   auto it = r.query.find("timeout");
   if (it == r.query.end()) return ctx.default_timeout_ms;
   int ms = -1;
@@ -27,7 +27,7 @@ Result<int> parse_timeout(const RouteRequest& r, const ApiContext& ctx) {
   return ms;
 }
 
-Result<std::optional<std::chrono::milliseconds>> parse_stream_timeout(const RouteRequest& r, const ApiContext& ctx) {
+Result<std::optional<std::chrono::milliseconds>> parse_stream_timeout(const RouteRequest& r, const RouteBase& ctx) {
   if (!r.query.count("timeout")) return std::optional<std::chrono::milliseconds>();
   OS_ASSIGN_OR_RETURN(int ms, parse_timeout(r, ctx));
   return std::optional(std::chrono::milliseconds(ms));
@@ -41,8 +41,8 @@ Response order_response(bhttp::status st, const services::Order& o) {
 
 // Waits, without blocking a thread, for order `id` to exist (final_only: to be VALIDATED or
 // FAILED): calls found with it, or timed_out after ms. Exactly one of the two runs: found on
-// the orders view's thread (or this one), timed_out on a strand of ctx->io.
-void wait_for_order(const std::shared_ptr<ApiContext>& ctx, const std::string& id, bool final_only,
+// the orders view's thread (or this one), timed_out on a strand of the io_context.
+void wait_for_order(const std::shared_ptr<const OrdersContext>& ctx, const std::string& id, bool final_only,
                     int ms, std::function<void(const services::Order&)> found,
                     std::function<void()> timed_out) {
   struct Wait {
@@ -51,7 +51,7 @@ void wait_for_order(const std::shared_ptr<ApiContext>& ctx, const std::string& i
     asio::steady_timer timer;
     bool answered = false;  // on the strand: the order came before the timer was armed
   };
-  auto wait = std::make_shared<Wait>(asio::make_strand(*ctx->io));
+  auto wait = std::make_shared<Wait>(asio::make_strand(*ctx->base->io));
   auto waiter = ctx->orders->wait_order(id, final_only, [found, wait](const services::Order& o) {
     found(o);
     asio::post(wait->strand, [wait] {
@@ -81,7 +81,7 @@ Result<bool> parse_wait(const RouteRequest& r) {
                           it->second + "'");
 }
 
-void post_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+void post_order(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res) {
   auto order = services::order_from_json(r.req.body(), /*allow_missing_product=*/false);
   if (!order.ok()) return res.send(status_response(order.status()));
   if (order->state != services::OrderState::kCreated)
@@ -89,7 +89,7 @@ void post_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respon
         "a new order must have state CREATED, not " + std::string(services::to_string(order->state)))));
   auto wait = parse_wait(r);
   if (!wait.ok()) return res.send(status_response(wait.status()));
-  auto timeout = parse_timeout(r, *ctx);
+  auto timeout = parse_timeout(r, *ctx->base);
   if (!timeout.ok()) return res.send(status_response(timeout.status()));
   // Ids may hold '?', '#', '%' or spaces: the Location must still name this order.
   std::string location = "/v1/orders/" + url_encode_segment(order->id);
@@ -108,11 +108,11 @@ void post_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respon
         // answer reuses the JSON the log got.
         if (!final_only) return res.send(created(bhttp::status::created, *json));
         // Registered from the io context, not the writer thread that runs this callback.
-        asio::post(*ctx->io, [ctx, res, json, created, id, ms] {
+        asio::post(*ctx->base->io, [ctx, res, json, created, id, ms] {
           wait_for_order(
               ctx, id, /*final_only=*/true, ms,
               [ctx, res, created](const services::Order& o) {
-                send_durable(*ctx, res, created(bhttp::status::created, services::to_json(o)));
+                send_durable(*ctx->base, res, created(bhttp::status::created, services::to_json(o)));
               },
               [res, created, json] { res.send(created(bhttp::status::accepted, *json)); });
         });
@@ -120,16 +120,16 @@ void post_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respon
   if (!st.is_ok()) res.send(status_response(st));
 }
 
-void get_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res,
+void get_order(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res,
                bool final_only) {
   const std::string& id = r.params["id"];
   if (Status st = services::check_id("id", id); !st.is_ok()) return res.send(status_response(st));
-  auto timeout = parse_timeout(r, *ctx);
+  auto timeout = parse_timeout(r, *ctx->base);
   if (!timeout.ok()) return res.send(status_response(timeout.status()));
   int ms = *timeout;
   wait_for_order(
       ctx, id, final_only, ms,
-      [ctx, res](const services::Order& o) { send_durable(*ctx, res, order_response(bhttp::status::ok, o)); },
+      [ctx, res](const services::Order& o) { send_durable(*ctx->base, res, order_response(bhttp::status::ok, o)); },
       [res, id, final_only, ms] {
         std::string what = final_only ? "to be validated or failed" : "to exist";
         res.send(error_response(bhttp::status::gateway_timeout, "Timeout",
@@ -140,7 +140,7 @@ void get_order(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respond
 
 }  // namespace
 
-void add_order_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
+void add_order_routes(Router& router, const std::shared_ptr<const OrdersContext>& ctx) {
   router.add(bhttp::verb::post, "/v1/orders",
              [ctx](RouteRequest&& r, Responder res) { post_order(ctx, std::move(r), res); });
   router.add(bhttp::verb::get, "/v1/orders/{id}",

@@ -30,7 +30,7 @@ Result<services::Product> product_param(const RouteRequest& r) {
   return *p;
 }
 
-void put_inventory(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+void put_inventory(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res) {
   auto product = product_param(r);
   if (!product.ok()) return res.send(status_response(product.status()));
   auto stock = services::stock_from_body_json(r.req.body());
@@ -41,18 +41,18 @@ void put_inventory(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Res
   if (!st.is_ok()) res.send(status_response(st));
 }
 
-void get_inventory(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+void get_inventory(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res) {
   auto product = product_param(r);
   if (!product.ok()) return res.send(status_response(product.status()));
   auto v = ctx->orders->inventory(*product);
   if (!v.ok()) return res.send(status_response(v.status()));
-  send_durable(*ctx, res, json_response(bhttp::status::ok,
+  send_durable(*ctx->base, res, json_response(bhttp::status::ok,
                          "{\"product\":" + json_quote(services::to_string(*product)) +
                              ",\"stock\":" + std::to_string(v->stock) +
                              ",\"reserved\":" + std::to_string(v->reserved) + "}"));
 }
 
-void post_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+void post_customer(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res) {
   auto c = services::customer_from_json(r.req.body());
   if (!c.ok()) return res.send(status_response(c.status()));
   Status st = ctx->orders->add_customer(
@@ -63,7 +63,7 @@ void post_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Res
 
 // ?timeout=MS waits up to MS for the customer to reach the customers table (right after its POST
 // the table task may not have read it yet); without it the answer is immediate.
-void get_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+void get_customer(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res) {
   const std::string s = r.params["id"];
   int64_t id = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
@@ -71,7 +71,7 @@ void get_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Resp
     return res.send(status_response(invalid_argument("customer id must be an integer")));
   int timeout_ms = 0;
   if (r.query.count("timeout")) {
-    auto t = parse_timeout(r, *ctx);
+    auto t = parse_timeout(r, *ctx->base);
     if (!t.ok()) return res.send(status_response(t.status()));
     timeout_ms = *t;
   }
@@ -82,14 +82,14 @@ void get_customer(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Resp
       return true;
     }
     if (!*c) return false;
-    send_durable(*ctx, res, json_response(bhttp::status::ok, services::to_json(**c)));
+    send_durable(*ctx->base, res, json_response(bhttp::status::ok, services::to_json(**c)));
     return true;
   };
-  poll_log(*ctx->io, *ctx->log, std::chrono::milliseconds(timeout_ms), answer,
+  poll_log(*ctx->base->io, *ctx->base->log, std::chrono::milliseconds(timeout_ms), answer,
            [res, s] { res.send(status_response(not_found("no customer " + s))); });
 }
 
-void post_payment(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+void post_payment(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res) {
   auto pay = services::payment_from_json(r.req.body());
   if (!pay.ok()) return res.send(status_response(pay.status()));
   Status st = ctx->orders->add_payment(*pay, on_durable(res, bhttp::status::created, services::to_json(*pay)));
@@ -101,8 +101,8 @@ void post_payment(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Resp
 // not take it out: a restart repairs nothing) and names what is broken; operators alert on the
 // per-partition gauge in /metrics. Only a log that refuses every write until restarted (a failed
 // commit or fdatasync) answers 503 "failed": a restart is exactly what it needs.
-void get_health(const std::shared_ptr<ApiContext>& ctx, Responder res) {
-  log::LogHealth h = ctx->log->health();
+void get_health(const std::shared_ptr<const OpsContext>& ctx, Responder res) {
+  log::LogHealth h = ctx->base->log->health();
   bool failed = !h.write_failure.is_ok();
   std::vector<stream::TaskFailure> tasks;
   if (ctx->runtime) tasks = ctx->runtime->failed_tasks();
@@ -134,26 +134,7 @@ void get_health(const std::shared_ptr<ApiContext>& ctx, Responder res) {
 
 }  // namespace
 
-void add_order_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
-void add_email_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);
-void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // rest_proxy_routes.cpp
-void add_sse_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // sse_routes.cpp
-void add_admin_routes(Router& router, const std::shared_ptr<ApiContext>& ctx);  // admin_routes.cpp
-
-std::optional<std::string> topic_refusal(const ApiContext& ctx, std::string_view topic) {
-  return ctx.owned_topic ? ctx.owned_topic(topic) : std::nullopt;
-}
-
-std::optional<std::string> group_refusal(const ApiContext& ctx, std::string_view group) {
-  return ctx.owned_group ? ctx.owned_group(group) : std::nullopt;
-}
-
-void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx) {
-  add_order_routes(router, ctx);
-  add_email_routes(router, ctx);
-  add_rest_proxy_routes(router, ctx);
-  add_sse_routes(router, ctx);
-  add_admin_routes(router, ctx);
+void add_resource_routes(Router& router, const std::shared_ptr<const OrdersContext>& ctx) {
   router.add(bhttp::verb::put, "/v1/inventory/{product}",
              [ctx](RouteRequest&& r, Responder res) { put_inventory(ctx, std::move(r), res); });
   router.add(bhttp::verb::get, "/v1/inventory/{product}",
@@ -164,12 +145,26 @@ void add_api_routes(Router& router, std::shared_ptr<ApiContext> ctx) {
              [ctx](RouteRequest&& r, Responder res) { get_customer(ctx, std::move(r), res); });
   router.add(bhttp::verb::post, "/v1/payments",
              [ctx](RouteRequest&& r, Responder res) { post_payment(ctx, std::move(r), res); });
+}
+
+void add_ops_routes(Router& router, const std::shared_ptr<const OpsContext>& ctx) {
   router.add(bhttp::verb::get, "/health",
              [ctx](RouteRequest&&, Responder res) { get_health(ctx, res); });
   router.add(bhttp::verb::get, "/metrics", [ctx](RouteRequest&&, Responder res) {
     res.send(make_response(bhttp::status::ok, ctx->registry->render(),
                            "text/plain; version=0.0.4; charset=utf-8"));
   });
+}
+
+void add_api_routes(Router& router, const ApiRoutes& routes) {
+  add_order_routes(router, routes.orders);
+  add_resource_routes(router, routes.orders);
+  add_email_routes(router, routes.orders);
+  add_ops_routes(router, routes.ops);
+  add_rest_proxy_routes(router, routes.topics);
+  add_sse_routes(router, routes.topics);
+  add_admin_routes(router, routes.topics);
+  if (routes.sql) add_sql_routes(router, routes.sql);
 }
 
 }  // namespace orderstream::api

@@ -23,13 +23,13 @@ struct ProduceResult {
   std::vector<std::pair<int32_t, int64_t>> offsets;  // (partition, offset) per record
 };
 
-void produce(const std::shared_ptr<ApiContext>& api, RouteRequest&& r, Responder res) {
+void produce(const std::shared_ptr<const TopicsContext>& api, RouteRequest&& r, Responder res) {
   const std::string topic = r.params.at("topic");
-  auto info = api->log->topic(topic);
+  auto info = api->base->log->topic(topic);
   if (!info.ok()) return res.send(proxy_error(bhttp::status::not_found, 40401, "topic '" + topic + "' not found"));
   // The single-writer rule: only its service writes an ecosystem topic (the REST API's typed
   // routes are how outsiders add orders, payments, customers and stock).
-  if (auto refusal = topic_refusal(*api, topic))
+  if (auto refusal = api->owns.topic_refusal(topic))
     return res.send(proxy_error(bhttp::status::forbidden, 40301, *refusal));
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
@@ -88,13 +88,13 @@ void produce(const std::shared_ptr<ApiContext>& api, RouteRequest&& r, Responder
               ",\"offset\":" + std::to_string(result->offsets[k].second) + ",\"error_code\":null,\"error\":null}";
     res.send(proxy_json(bhttp::status::ok, body + "],\"key_schema_id\":null,\"value_schema_id\":null}"));
   };
-  Status st = api->orders->writer().submit(write, done);
+  Status st = api->base->writer->submit(write, done);
   if (!st.is_ok()) res.send(proxy_status_error(st));
 }
 
 }  // namespace
 
-void add_proxy_produce_route(Router& router, const std::shared_ptr<ApiContext>& api) {
+void add_proxy_produce_route(Router& router, const std::shared_ptr<const TopicsContext>& api) {
   router.add(bhttp::verb::post, "/topics/{topic}", [api](RouteRequest&& r, Responder res) {
     produce(api, std::move(r), std::move(res));
   });

@@ -9,7 +9,7 @@
 //                                                        fetched when the body is empty), committed
 // The instances of a group split the partitions of their topics (http/consumer_instances.h).
 // Errors are {"error_code":..,"message":..}: 40401 unknown topic, 40402 unknown partition, 40403
-// unknown instance, 40902 instance exists, 40301 a stream task's group (ApiContext::owned_group), 400
+// unknown instance, 40902 instance exists, 40301 a stream task's group (TopicsContext::owns), 400
 // malformed JSON, 422 a body of the wrong shape.
 // Key and value encoding: http/proxy_records.h.
 #include <simdjson.h>
@@ -41,14 +41,14 @@ constexpr std::chrono::minutes kInstanceIdleTimeout{5};  // consumer.instance.ti
 
 class ProxyContext {
  public:
-  explicit ProxyContext(std::shared_ptr<ApiContext> a) : api(std::move(a)) {}
-  // Made on first use: the wiring sets api->log only after the routes exist.
+  explicit ProxyContext(std::shared_ptr<const TopicsContext> a) : api(std::move(a)) {}
+  // Made on first use: the wiring may set base->log only after the routes exist.
   ConsumerInstances& instances() {
-    std::call_once(made_, [this] { instances_.emplace(*api->log, kInstanceIdleTimeout); });
+    std::call_once(made_, [this] { instances_.emplace(*api->base->log, kInstanceIdleTimeout); });
     return *instances_;
   }
 
-  const std::shared_ptr<ApiContext> api;
+  const std::shared_ptr<const TopicsContext> api;
 
  private:
   std::once_flag made_;
@@ -60,7 +60,7 @@ void create_instance(const Ctx& ctx, RouteRequest&& r, Responder res) {
   static std::atomic<uint64_t> next_id{1};
   const std::string group = r.params.at("group");
   // A stream task's group: an instance in it would move the task's committed offsets.
-  if (auto refusal = group_refusal(*ctx->api, group))
+  if (auto refusal = ctx->api->owns.group_refusal(group))
     return res.send(proxy_error(bhttp::status::forbidden, 40301, *refusal));
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
@@ -176,7 +176,7 @@ void get_assignments(const Ctx& ctx, RouteRequest&& r, Responder res) {
 
 void commit(const Ctx& ctx, const std::string& group, std::map<TpKey, int64_t> offsets,
             std::function<void(const Status&)> done) {
-  commit_group_offsets(ctx->api->orders->writer(), group, std::move(offsets), std::move(done));
+  commit_group_offsets(*ctx->api->base->writer, group, std::move(offsets), std::move(done));
 }
 
 Result<size_t> parse_size(const RouteRequest& r, const char* name, size_t def) {
@@ -194,17 +194,17 @@ void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
   auto inst = instance_or_404(ctx, r, res);
   if (!inst) return;
   if (r.query.find("timeout") == r.query.end()) r.query["timeout"] = std::to_string(kDefaultFetchTimeoutMs);
-  auto timeout = parse_timeout(r, *ctx->api);
+  auto timeout = parse_timeout(r, *ctx->api->base);
   if (!timeout.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, timeout.status().message()));
   auto max_bytes = parse_size(r, "max_bytes", kDefaultMaxBytes);
   if (!max_bytes.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, max_bytes.status().message()));
   *max_bytes = std::min(*max_bytes, kMaxFetchBytes);
-  const log::Log* log = ctx->api->log;
+  const log::Log* log = ctx->api->base->log;
   auto answer = [ctx, inst, res](Fetched f) {
     Response rsp = proxy_json(bhttp::status::ok, std::move(f.json), kKafkaJsonV2);
     // Without auto-commit, held until durable; the commit's own acknowledgement (durable, and
     // after the commits this fetch read) covers the records otherwise.
-    if (!inst->auto_commit() || f.count == 0) return send_durable(*ctx->api, res, std::move(rsp));
+    if (!inst->auto_commit() || f.count == 0) return send_durable(*ctx->api->base, res, std::move(rsp));
     // This fetch's own positions: what it delivers from a partition revoked since is committed
     // all the same (a new owner that read the commit before this one lands reads it again). If
     // the commit fails the records are not delivered, so the positions go back: the next fetch
@@ -232,7 +232,7 @@ void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
     answer(std::move(*f));
     return true;
   };
-  poll_log(*ctx->api->io, *log, std::chrono::milliseconds(*timeout), attempt,
+  poll_log(*ctx->api->base->io, *log, std::chrono::milliseconds(*timeout), attempt,
            [ctx, inst, res] {
              // A poll is activity until it answers: one as long as the idle timeout must not
              // expire its instance before the next one arrives.
@@ -273,7 +273,7 @@ void commit_offsets(const Ctx& ctx, RouteRequest&& r, Responder res) {
     return res.send(std::move(*bad));
   }
   for (const auto& [tp, next] : offsets) {
-    auto info = ctx->api->log->topic(tp.first);
+    auto info = ctx->api->base->log->topic(tp.first);
     if (!info.ok()) return res.send(proxy_error(bhttp::status::not_found, 40401, "topic '" + tp.first + "' not found"));
     if (tp.second >= info->partitions)
       return res.send(proxy_error(bhttp::status::not_found, 40402, "partition " + std::to_string(tp.second) + " of topic '" + tp.first + "' not found"));
@@ -305,7 +305,7 @@ void get_offsets(const Ctx& ctx, RouteRequest&& r, Responder res) {
       parts.emplace_back(std::string(topic), static_cast<int32_t>(partition));
     }
   }
-  auto view = ctx->api->log->read_view();
+  auto view = ctx->api->base->log->read_view();
   if (!view.ok()) return res.send(proxy_status_error(view.status()));
   std::string body = "{\"offsets\":[";
   bool first = true;
@@ -317,12 +317,12 @@ void get_offsets(const Ctx& ctx, RouteRequest&& r, Responder res) {
             std::to_string(partition) + ",\"offset\":" + std::to_string((*c)->v) + ",\"metadata\":\"\"}";
     first = false;
   }
-  send_durable(*ctx->api, res, proxy_json(bhttp::status::ok, body + "]}"));
+  send_durable(*ctx->api->base, res, proxy_json(bhttp::status::ok, body + "]}"));
 }
 
 }  // namespace
 
-void add_rest_proxy_routes(Router& router, const std::shared_ptr<ApiContext>& api) {
+void add_rest_proxy_routes(Router& router, const std::shared_ptr<const TopicsContext>& api) {
   auto ctx = std::make_shared<ProxyContext>(api);
   auto bind = [ctx](void (*fn)(const Ctx&, RouteRequest&&, Responder)) {
     return [ctx, fn](RouteRequest&& r, Responder res) { fn(ctx, std::move(r), std::move(res)); };

@@ -67,7 +67,7 @@ Result<SqlRequest> parse_body(const std::string& body, std::initializer_list<con
   return req;
 }
 
-void post_ksql(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+void post_ksql(const std::shared_ptr<const SqlContext>& ctx, RouteRequest&& r, Responder res) {
   auto req = parse_body(r.req.body(), {"ksql"}, {"streamsProperties"});
   if (!req.ok()) return res.send(status_response(req.status()));
   auto statements = sql::parse_statements(req->text);
@@ -86,7 +86,7 @@ void post_ksql(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Respond
     }
     body += (i ? "," : "") + sql::to_ksql_json(*result);
   }
-  send_durable(*ctx, res, json_response(bhttp::status::ok, body + "]"));
+  send_durable(*ctx->base, res, json_response(bhttp::status::ok, body + "]"));
 }
 
 // A push query's response, touched only on its PushRunner thread. The head goes out on the first
@@ -115,7 +115,7 @@ Response rows_response(const std::string& header, const std::vector<std::vector<
   return make_response(bhttp::status::ok, std::move(body), kDelimited);
 }
 
-void post_query_stream(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+void post_query_stream(const std::shared_ptr<const SqlContext>& ctx, RouteRequest&& r, Responder res) {
   static std::atomic<uint64_t> next_id{1};
   auto req = parse_body(r.req.body(), {"sql", "ksql"}, {"properties", "streamsProperties"});
   if (!req.ok()) return res.send(status_response(req.status()));
@@ -127,9 +127,9 @@ void post_query_stream(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r,
   if (!sql::is_push_query(*st)) {
     auto result = ctx->sql->execute(*st, &req->props);
     if (!result.ok()) return res.send(status_response(result.status()));
-    return send_durable(*ctx, res, rows_response(sql::query_header_json(query_id, result->columns, result->column_types), result->rows));
+    return send_durable(*ctx->base, res, rows_response(sql::query_header_json(query_id, result->columns, result->column_types), result->rows));
   }
-  auto timeout = parse_stream_timeout(r, *ctx);
+  auto timeout = parse_stream_timeout(r, *ctx->base);
   if (!timeout.ok()) return res.send(status_response(timeout.status()));
   auto query = ctx->sql->start_push(*st, req->props);
   if (!query.ok()) return res.send(status_response(query.status()));
@@ -140,7 +140,7 @@ void post_query_stream(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r,
       [ctx, out](std::vector<std::vector<sql::Value>> rows) {
         // Rows go out only once what they were computed from is durable (the runner's thread
         // may wait for that sync; an io thread never does).
-        if (Status d = wait_durable(*ctx); !d.is_ok()) {
+        if (Status d = wait_durable(*ctx->base); !d.is_ok()) {
           out->stream().write(status_json(d) + "\n");
           return false;
         }
@@ -158,7 +158,7 @@ void post_query_stream(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r,
 
 }  // namespace
 
-void add_sql_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
+void add_sql_routes(Router& router, const std::shared_ptr<const SqlContext>& ctx) {
   router.add(bhttp::verb::post, "/ksql", [ctx](RouteRequest&& r, Responder res) {
     post_ksql(ctx, std::move(r), std::move(res));
   });

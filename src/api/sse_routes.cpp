@@ -116,7 +116,7 @@ constexpr std::chrono::milliseconds kHeartbeat{15000};
 using Clock = std::chrono::steady_clock;
 
 struct Stream {
-  std::shared_ptr<ApiContext> ctx;
+  std::shared_ptr<const TopicsContext> ctx;
   std::string group;
   std::map<TpKey, int64_t> positions;
   size_t rotate = 0;
@@ -126,7 +126,7 @@ struct Stream {
 
 // The records after s->positions (up to about kMaxBatchBytes) as events, moving the positions.
 Result<std::string> next_batch(Stream& s) {
-  OS_ASSIGN_OR_RETURN(log::ReadView view, s.ctx->log->read_view());
+  OS_ASSIGN_OR_RETURN(log::ReadView view, s.ctx->base->log->read_view());
   std::string events;
   Status st = scan_positions(view, &s.positions, s.rotate++, [&](const TpKey& tp, const log::RecordView& rec) {
     if (!events.empty() && events.size() > kMaxBatchBytes) return false;
@@ -152,13 +152,13 @@ void pump(const std::shared_ptr<Stream>& s, bool first = false);
 // (a commit after the records' own, so its acknowledgement covers them). Then waits for the next.
 void deliver(const std::shared_ptr<Stream>& s, std::string events) {
   if (s->group.empty()) {
-    return when_durable(*s->ctx, [s, events = std::move(events)](const Status& st) {
+    return when_durable(*s->ctx->base, [s, events = std::move(events)](const Status& st) {
       if (!st.is_ok()) return fail(*s, st);
       s->out.write(events);
       pump(s);
     });
   }
-  commit_group_offsets(s->ctx->orders->writer(), s->group, s->positions,
+  commit_group_offsets(*s->ctx->base->writer, s->group, s->positions,
                        [s, events = std::move(events)](const Status& st) {
                          if (!st.is_ok()) return fail(*s, st);
                          s->out.write(events);
@@ -178,7 +178,7 @@ void pump(const std::shared_ptr<Stream>& s, bool first) {
   auto wait = s->end - now < kHeartbeat ? std::chrono::duration_cast<std::chrono::milliseconds>(s->end - now)
                                         : kHeartbeat;
   poll_log(
-      *s->ctx->io, *s->ctx->log, std::max(wait, std::chrono::milliseconds(0)),
+      *s->ctx->base->io, *s->ctx->base->log, std::max(wait, std::chrono::milliseconds(0)),
       [s]() -> bool {
         if (s->out.closed()) return true;
         if (s->out.buffered() > kMaxBufferedBytes) return false;  // retried after the next commit
@@ -201,18 +201,18 @@ void pump(const std::shared_ptr<Stream>& s, bool first) {
       });
 }
 
-void stream_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Responder res) {
+void stream_topic(const std::shared_ptr<const TopicsContext>& ctx, RouteRequest&& r, Responder res) {
   const std::string topic = r.params.at("topic");
-  auto info = ctx->log->topic(topic);
+  auto info = ctx->base->log->topic(topic);
   if (!info.ok()) return res.send(proxy_error(bhttp::status::not_found, 40401, "topic '" + topic + "' not found"));
-  auto timeout = parse_stream_timeout(r, *ctx);
+  auto timeout = parse_stream_timeout(r, *ctx->base);
   if (!timeout.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, timeout.status().message()));
   auto s = std::make_shared<Stream>();
   s->ctx = ctx;
   s->group = r.query.count("group") ? r.query.at("group") : "";
-  if (auto refusal = group_refusal(*ctx, s->group); refusal && !s->group.empty())
+  if (auto refusal = ctx->owns.group_refusal(s->group); refusal && !s->group.empty())
     return res.send(proxy_error(bhttp::status::forbidden, 40301, *refusal));
-  auto start = start_positions(*ctx->log, *info, r, s->group);
+  auto start = start_positions(*ctx->base->log, *info, r, s->group);
   if (!start.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, start.status().message()));
   s->positions = std::move(*start);
   if (*timeout) s->end = Clock::now() + **timeout;
@@ -224,7 +224,7 @@ void stream_topic(const std::shared_ptr<ApiContext>& ctx, RouteRequest&& r, Resp
 
 }  // namespace
 
-void add_sse_routes(Router& router, const std::shared_ptr<ApiContext>& ctx) {
+void add_sse_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx) {
   router.add(bhttp::verb::get, "/v1/topics/{topic}/stream", [ctx](RouteRequest&& r, Responder res) {
     stream_topic(ctx, std::move(r), std::move(res));
   });

@@ -157,15 +157,21 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
     ~ForgetMetrics() { log.set_metrics({}); }
   } forget_metrics{log};
 
-  auto api = std::make_shared<api::ApiContext>();
+  // The routes' contexts exist before the server (its Router needs them) and are filled in as
+  // what they point at comes to exist, all before the server starts.
+  auto base = std::make_shared<api::RouteBase>();
+  auto orders_ctx = std::make_shared<api::OrdersContext>();
+  auto ops_ctx = std::make_shared<api::OpsContext>();
+  auto topics_ctx = std::make_shared<api::TopicsContext>();
+  auto sql_ctx = std::make_shared<api::SqlContext>();
+  orders_ctx->base = ops_ctx->base = topics_ctx->base = sql_ctx->base = base;
   http::Router router;
-  api::add_api_routes(router, api);
-  api::add_sql_routes(router, api);
+  api::add_api_routes(router, {orders_ctx, ops_ctx, topics_ctx, sql_ctx});
   if (!o.api_token.empty()) router.set_guard(api::token_guard({o.api_token, o.metrics_public}));
   http::Server server(o.http, std::move(router), registry);
-  api->io = &server.io();
-  api->log = &log;
-  api->registry = &registry;
+  base->io = &server.io();
+  base->log = &log;
+  ops_ctx->registry = &registry;
 
   // Declared after the server so that parked waits (which hold Responders) die before it.
   services::OrderWaiters waiters;
@@ -184,25 +190,26 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
       log, {.partitions = o.partitions, .mode = sql::QueryMode::kThreads, .owned_topic = services::topic_refusal});
   if (!sql_engine.ok()) return report(sql_engine.status());
   const sql::QueryOwners& query_owners = (*sql_engine)->owners();
-  api->owned_topic = [&query_owners](std::string_view topic) -> std::optional<std::string> {
+  topics_ctx->owns.topic = [&query_owners](std::string_view topic) -> std::optional<std::string> {
     if (auto refusal = services::topic_refusal(topic)) return refusal;
     if (auto query = query_owners.topic_writer(topic)) return sql::query_topic_message(topic, *query);
     return std::nullopt;
   };
-  api->owned_group = [&query_owners](std::string_view group) -> std::optional<std::string> {
+  topics_ctx->owns.group = [&query_owners](std::string_view group) -> std::optional<std::string> {
     if (auto owner = services::group_owner(group)) return services::owned_group_message(group, *owner);
     if (auto query = query_owners.group_committer(group)) return sql::query_group_message(group, *query);
     return std::nullopt;
   };
-  api->sql = sql_engine->get();
-  api->runtime = &runtime;
+  sql_ctx->sql = sql_engine->get();
+  ops_ctx->runtime = &runtime;
   add_log_metrics(registry, log);  // after init: it names every partition of every topic
   // Lazy mode answers at commit, without waiting for the meta page's sync (log::SyncMode).
   log::GroupWriter writer(log, o.write_queue, o.durable && o.sync_mode == "durable");
   registry.gauge_fn("log_write_queue_depth", "Client writes queued for the group writer", {},
                     [&writer] { return static_cast<double>(writer.depth()); });
+  base->writer = &writer;
   services::OrdersService orders(log, writer, waiters);
-  api->orders = &orders;
+  orders_ctx->orders = &orders;
   registry.gauge_fn("orders_waits_parked", "GET requests parked waiting for an order", {},
                     [&waiters] { return static_cast<double>(waiters.size()); });
   registry.gauge_fn("http_timers_armed", "Long-poll timers armed now (0 once no request waits)", {},

@@ -8,8 +8,6 @@
 
 #include "log/group_writer.h"
 #include "log/test_util.h"
-#include "services/order_waiters.h"
-#include "services/orders_service.h"
 #include "support/wait.h"
 
 namespace orderstream::api {
@@ -34,12 +32,10 @@ struct DurableSink : ResponseSink {
 struct Fixture {
   log::test::LogFixture f;
   log::GroupWriter writer{*f.log, 100, f.options.sync_mode == log::SyncMode::kDurable};
-  services::OrderWaiters waiters;
-  services::OrdersService orders{*f.log, writer, waiters};
-  ApiContext ctx;
+  RouteBase ctx;
   Fixture() {
     ctx.log = f.log.get();
-    ctx.orders = &orders;
+    ctx.writer = &writer;
     f.create("t");
   }
 };

@@ -88,15 +88,18 @@ struct World {
     writer = std::make_unique<log::GroupWriter>(*log, 100000, /*durable=*/false);
     orders = std::make_unique<services::OrdersService>(*log, *writer, waiters);
 
-    auto api = std::make_shared<api::ApiContext>();
-    api->orders = orders.get();
-    api->log = log.get();
-    api->registry = &registry;
-    api->io = &ioc;
-    api->default_timeout_ms = 5;  // long-polls must not stall the fuzzer
-    api->max_timeout_ms = 20;
+    auto base = std::make_shared<api::RouteBase>();
+    base->log = log.get();
+    base->writer = writer.get();
+    base->io = &ioc;
+    base->default_timeout_ms = 5;  // long-polls must not stall the fuzzer
+    base->max_timeout_ms = 20;
+    api::ApiRoutes routes;
+    routes.orders = std::make_shared<api::OrdersContext>(api::OrdersContext{base, orders.get()});
+    routes.ops = std::make_shared<api::OpsContext>(api::OpsContext{base, &registry, runtime.get()});
+    routes.topics = std::make_shared<api::TopicsContext>(api::TopicsContext{base, {}});
     http::Router router;
-    api::add_api_routes(router, api);
+    api::add_api_routes(router, routes);
     http::ServerOptions so;
     so.max_body_bytes = 16 << 10;  // small enough that inputs can exceed it
     so.read_timeout_ms = 2000;
