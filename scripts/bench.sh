@@ -103,7 +103,7 @@ done
 stop_server
 
 for mode in durable lazy; do
-  start_server "$work/serve_$mode.log" "$bin" serve --data-dir "$work/data_$mode" --port 0 --sync-mode "$mode"
+  start_server "$work/serve_$mode.log" "$bin" serve --data-dir "$work/data_$mode" --port 0 --kafka-listener 127.0.0.1:0 --sync-mode "$mode"
   curl -s -XPUT "http://127.0.0.1:$port/v1/inventory/JUMPERS" -d '{"stock":100000000}' >/dev/null
   for i in $(seq "$runs"); do
     wrk_post 32 "$work/wrk_$mode"

@@ -3,9 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <signal.h>
 
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "cli/serve_file.h"
@@ -14,6 +16,8 @@
 #include "api/api.h"
 #include "api/api_token.h"
 #include "api/armed_timers.h"
+#include "api/kafka_broker.h"
+#include "kafka/server.h"
 #include "http/server.h"
 #include "services/ownership.h"
 #include "log/group_writer.h"
@@ -39,7 +43,24 @@ struct ServeOptions {
   std::string api_token;  // empty: no authentication (refused beyond loopback without allow_insecure)
   bool allow_insecure = false;
   bool metrics_public = false;
+  std::string kafka_listener = "127.0.0.1:9092";  // HOST:PORT, or "none"
 };
+
+// "HOST:PORT" ("[::1]:9092" for IPv6) into its parts. InvalidArgument otherwise.
+Status parse_listener(const std::string& text, std::string* host, uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return invalid_argument("--kafka-listener must be HOST:PORT or none, not '" + text + "'");
+  std::string h = text.substr(0, colon), p = text.substr(colon + 1);
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
+  if (p.empty() || ec != std::errc() || end != p.data() + p.size() || value > 65535)
+    return invalid_argument("--kafka-listener port must be 0..65535, not '" + p + "'");
+  *host = h;
+  *port = static_cast<uint16_t>(value);
+  return Status::ok();
+}
 
 int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -136,14 +157,22 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
 
   auto rules = services::parse_rules(o.rules);
   if (!rules.ok()) return report(rules.status());
+  kafka::KafkaServerOptions kafka_options;
+  bool kafka_on = o.kafka_listener != "none";
+  if (kafka_on)
+    if (Status st = parse_listener(o.kafka_listener, &kafka_options.host, &kafka_options.port); !st.is_ok()) {
+      std::fprintf(stderr, "orderstream: %s\n", st.message().c_str());
+      return kExitUsage;
+    }
   // Like Redis's protected mode: an open API beyond this host lets anyone write orders.
-  if (o.api_token.empty() && !o.allow_insecure && !api::is_loopback_host(o.http.host)) {
+  bool beyond_loopback = !api::is_loopback_host(o.http.host) || (kafka_on && !api::is_loopback_host(kafka_options.host));
+  if (o.api_token.empty() && !o.allow_insecure && beyond_loopback) {
     std::fprintf(stderr,
                  "orderstream: refusing to listen on %s without an API token: anyone who can reach it "
                  "could write orders. Set one with --api-token TOKEN (or ORDERSTREAM_API_TOKEN, or "
                  "api-token in the [serve] section of the config file), or pass --allow-insecure "
                  "on a network you trust.\n",
-                 o.http.host.c_str());
+                 !api::is_loopback_host(o.http.host) ? o.http.host.c_str() : kafka_options.host.c_str());
     return kExitUsage;
   }
   auto opened = open_log(global, Access::kWriteOrCreate, o.sync_mode);
@@ -215,6 +244,24 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   registry.gauge_fn("http_timers_armed", "Long-poll timers armed now (0 once no request waits)", {},
                     [] { return static_cast<double>(api::ArmedTimer::armed()); });
 
+  // Kafka clients share the HTTP server's io threads; the listener stops before they do.
+  auto kafka_ctx = std::make_shared<api::KafkaContext>();
+  kafka_ctx->base = base;
+  kafka_ctx->default_partitions = o.partitions;
+  std::optional<kafka::KafkaServer> kafka_server;
+  if (kafka_on) {
+    kafka_ctx->advertised_host = kafka_options.host == "0.0.0.0" || kafka_options.host == "::" ? "127.0.0.1" : kafka_options.host;
+    kafka_server.emplace(server.io(), kafka_options, api::make_kafka_handler(kafka_ctx));
+    if (Status st = kafka_server->start(); !st.is_ok()) return report(st);
+    kafka_ctx->advertised_port = kafka_server->port();
+  }
+  struct StopKafka {
+    std::optional<kafka::KafkaServer>& k;
+    ~StopKafka() {
+      if (k) k->stop();
+    }
+  } stop_kafka{kafka_server};
+
   if (Status st = server.start(); !st.is_ok()) return report(st);
   runtime.start();
   Cleaner cleaner(log, o.cleaner_interval_ms);
@@ -231,6 +278,8 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   std::printf("orderstream: listening on http://%s:%u (data dir %s, %d partitions, %zu tasks)\n",
               o.http.host.c_str(), server.port(), global.data_dir.c_str(), o.partitions,
               runtime.task_count());
+  if (kafka_server)
+    std::printf("orderstream: kafka listener on %s:%u\n", kafka_options.host.c_str(), kafka_server->port());
   std::fflush(stdout);
 
   int sig = 0;
@@ -240,6 +289,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   remove_serve_file(global.data_dir);
   // Stop accepting and drain requests (their writes still complete), then the writer, then
   // the tasks (each finishes its step's txn), then make everything durable.
+  if (kafka_server) kafka_server->stop();
   server.stop(o.drain_ms);
   writer.stop();
   runtime.stop();
@@ -279,6 +329,9 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
   cmd->add_flag("--allow-insecure", o->allow_insecure,
                 "Listen beyond loopback without an API token (refused otherwise)");
   cmd->add_flag("--metrics-public", o->metrics_public, "Serve GET /metrics without the API token");
+  cmd->add_option("--kafka-listener", o->kafka_listener,
+                  "Where Kafka clients connect (HOST:PORT, port 0 = any free port), or none")
+      ->type_name("HOST:PORT");
   cmd->add_option("--cleaner-interval-ms", o->cleaner_interval_ms,
                   "How often retention and compaction run (0 = never)");
   cmd->callback([o, &global, exit_code] { *exit_code = serve(global, *o); });

@@ -40,7 +40,7 @@ const std::vector<Args> kEveryCommand = {
     {"compact"},
     {"verify"},
     {"reset-service", "inventory", "--execute"},
-    {"serve", "--port", "0"},
+    {"serve", "--port", "0", "--kafka-listener", "127.0.0.1:0"},
 };
 
 // Every file under `root` (or root itself, if it is a file) with its bytes. The lock files are

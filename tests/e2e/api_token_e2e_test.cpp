@@ -66,7 +66,8 @@ TEST_SUITE("e2e api token") {
 
   TEST_CASE("the token can come from ORDERSTREAM_API_TOKEN") {
     TempDir dir{"os-e2e"};
-    ChildProcess p({OS_BINARY, "serve", "--data-dir", dir.file("data"), "--port", "0", "--partitions", "1"},
+    ChildProcess p({OS_BINARY, "serve", "--data-dir", dir.file("data"), "--port", "0", "--partitions", "1",
+                    "--kafka-listener", "127.0.0.1:0"},
                    dir.str(), {std::string("ORDERSTREAM_API_TOKEN=") + kToken});
     auto line = p.wait_for_output_line("listening on http://", std::chrono::seconds(30));
     REQUIRE_MESSAGE(line.has_value(), p.stderr_text());
@@ -84,7 +85,7 @@ TEST_SUITE("e2e api token") {
     CHECK_FALSE(std::filesystem::exists(dir.file("data")));  // refused before touching anything
 
     ChildProcess open({OS_BINARY, "serve", "--data-dir", dir.file("data"), "--host", "0.0.0.0", "--port", "0",
-                       "--partitions", "1", "--allow-insecure"},
+                       "--partitions", "1", "--kafka-listener", "127.0.0.1:0", "--allow-insecure"},
                       dir.str());
     REQUIRE_MESSAGE(open.wait_for_output_line("listening on http://", std::chrono::seconds(30)).has_value(),
                     open.stderr_text());

@@ -2,7 +2,8 @@
 // binary, so the README cannot rot. Every ```sh block runs unless the line just before it is
 // `<!-- readme-test: skip (why) -->` (the blocks that build, start the server or never end). The
 // test plays the reader: a fresh directory with bin/orderstream and ./data, a server started
-// there, and localhost:8080 / 127.0.0.1:8080 rewritten to its port. Each command must exit 0; a
+// there, and localhost:8080 / 127.0.0.1:8080 rewritten to its port (localhost:9092 to its Kafka
+// listener's). Each command must exit 0; a
 // `# => TEXT` line after a command is an expectation: its output (stdout and stderr) must contain
 // TEXT, where `...` in TEXT stands for anything.
 #include <doctest/doctest.h>
@@ -148,10 +149,12 @@ TEST_CASE("readme: every command block runs in order against the real binary and
   s.start(4);
   REQUIRE(s.data_dir() == s.dir.file("data"));
   const std::string port = std::to_string(s.port);
+  const std::string kafka_port = std::to_string(s.kafka_port);
 
   auto to_port = [&](std::string& text) {
     replace_all(text, "localhost:8080", "localhost:" + port);
     replace_all(text, "127.0.0.1:8080", "127.0.0.1:" + port);
+    replace_all(text, "localhost:9092", "localhost:" + kafka_port);
   };
   for (Command& c : commands) {
     to_port(c.text);

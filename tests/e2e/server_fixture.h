@@ -21,19 +21,23 @@ struct ServerFixture {
   TempDir dir{"os-e2e"};
   std::unique_ptr<ChildProcess> proc;
   uint16_t port = 0;
+  uint16_t kafka_port = 0;  // the Kafka listener's
 
   std::string data_dir() const { return dir.file("data"); }
 
   // Starts `orderstream serve` and waits for its "listening on" line.
   void start(int partitions = 4, std::vector<std::string> extra = {}) {
     std::vector<std::string> argv{OS_BINARY, "serve", "--data-dir", data_dir(), "--port", "0",
-                                  "--partitions", std::to_string(partitions)};
+                                  "--partitions", std::to_string(partitions), "--kafka-listener", "127.0.0.1:0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     proc = std::make_unique<ChildProcess>(argv, dir.str());
     // A substring, not std::regex: GCC 12 warns falsely inside <regex> in sanitizer builds.
     auto line = proc->wait_for_output_line("listening on http://", std::chrono::seconds(30));
     REQUIRE_MESSAGE(line.has_value(), "server did not start; stderr: " << proc->stderr_text());
     port = static_cast<uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+    auto kafka = proc->wait_for_output_line("kafka listener on ", std::chrono::seconds(30));
+    REQUIRE_MESSAGE(kafka.has_value(), "no kafka listener line; stderr: " << proc->stderr_text());
+    kafka_port = static_cast<uint16_t>(std::stoi(kafka->substr(kafka->rfind(':') + 1)));
   }
 
   // SIGKILL, as a crash would.

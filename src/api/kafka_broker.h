@@ -1,0 +1,27 @@
+// The Kafka broker: what each Kafka request means on the embedded log, behind the wire protocol
+// of src/kafka/. Answers ApiVersions and Metadata so far (the APIs advertised by
+// kafka::supported_versions()); the same topics the CLI and the REST Proxy show.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "api/api.h"
+#include "kafka/server.h"
+
+namespace orderstream::api {
+
+struct KafkaContext {
+  std::shared_ptr<const RouteBase> base;
+  std::string advertised_host;          // what Metadata tells clients to connect to
+  std::atomic<int32_t> advertised_port{0};  // set once the listener is bound
+  int32_t default_partitions = 4;       // of a topic auto-created by Metadata
+  bool auto_create_topics = true;       // auto.create.topics.enable
+  std::string cluster_id = "orderstream";
+};
+
+// REQUIRES: ctx->base (log, writer) set before the first request.
+kafka::Handler make_kafka_handler(std::shared_ptr<KafkaContext> ctx);
+
+}  // namespace orderstream::api

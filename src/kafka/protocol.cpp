@@ -1,0 +1,41 @@
+#include "kafka/protocol.h"
+
+#include <array>
+
+#include "kafka/wire.h"
+
+namespace orderstream::kafka {
+
+namespace {
+
+// Grows as the APIs are implemented; the full list is in docs/reference.md.
+constexpr std::array kSupported{
+    VersionRange{ApiKey::kMetadata, 0, 4},
+    VersionRange{ApiKey::kApiVersions, 0, 2},
+};
+
+}  // namespace
+
+std::span<const VersionRange> supported_versions() { return kSupported; }
+
+std::optional<VersionRange> supported(int16_t key) {
+  for (const VersionRange& r : kSupported)
+    if (static_cast<int16_t>(r.key) == key) return r;
+  return std::nullopt;
+}
+
+Result<RequestHeader> parse_request_header(std::string_view frame) {
+  Reader in(frame);
+  RequestHeader h;
+  h.api_key = in.i16();
+  h.api_version = in.i16();
+  h.correlation_id = in.i32();
+  if (!in.ok()) return in.status();
+  auto client = in.nullable_string();
+  if (!in.ok()) return in.status();
+  if (client) h.client_id = std::string(*client);
+  h.body = in.rest();
+  return h;
+}
+
+}  // namespace orderstream::kafka

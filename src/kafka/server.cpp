@@ -1,0 +1,248 @@
+#include "kafka/server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "kafka/wire.h"
+
+namespace orderstream::kafka {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+class Connection;
+
+struct KafkaServer::State {
+  State(asio::io_context& i, KafkaServerOptions o, Handler h)
+      : io(i), options(std::move(o)), handler(std::move(h)), acceptor(i) {}
+  asio::io_context& io;
+  KafkaServerOptions options;
+  Handler handler;
+  tcp::acceptor acceptor;
+  std::atomic<uint16_t> port{0};
+  std::mutex mu;
+  std::set<std::weak_ptr<Connection>, std::owner_less<std::weak_ptr<Connection>>> connections;  // GUARDED_BY(mu)
+  bool stopped = false;  // GUARDED_BY(mu)
+};
+
+// One client connection. Its members are touched only on its strand.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, std::shared_ptr<KafkaServer::State> server)
+      : socket_(std::move(socket)), server_(std::move(server)), idle_(socket_.get_executor()) {}
+
+  void start() { asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->read_size(); }); }
+  void close() {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->shut(); });
+  }
+
+ private:
+  void shut() {
+    if (closed_) return;
+    closed_ = true;
+    boost::system::error_code ec;
+    idle_.cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
+  void arm_idle() {
+    idle_.expires_after(std::chrono::milliseconds(server_->options.idle_timeout_ms));
+    idle_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec && self->owed_.empty()) self->shut();
+    });
+  }
+
+  void read_size() {
+    if (closed_) return;
+    if (owed_.size() >= server_->options.max_in_flight) {
+      paused_ = true;  // resumed by flush()
+      return;
+    }
+    arm_idle();
+    asio::async_read(socket_, asio::buffer(size_buf_), [self = shared_from_this()](boost::system::error_code ec, size_t) {
+      if (ec) return self->shut();
+      Reader r(std::string_view(self->size_buf_, 4));
+      int32_t size = r.i32();
+      // Smaller than a header (key, version, correlation id) or larger than allowed: Kafka
+      // closes the connection, as there is no way to resynchronise the stream.
+      if (size < 8 || static_cast<size_t>(size) > self->server_->options.max_request_bytes) {
+        std::fprintf(stderr, "kafka: closing a connection that sent a %d-byte request (limit %zu)\n", size,
+                     self->server_->options.max_request_bytes);
+        return self->shut();
+      }
+      self->frame_.resize(static_cast<size_t>(size));
+      self->read_frame();
+    });
+  }
+
+  void read_frame() {
+    asio::async_read(socket_, asio::buffer(frame_), [self = shared_from_this()](boost::system::error_code ec, size_t) {
+      if (ec) return self->shut();
+      self->dispatch_frame();
+      self->read_size();
+    });
+  }
+
+  void dispatch_frame() {
+    // Kept alive until answered: the header's body is a view into it.
+    auto frame = std::make_shared<std::string>(std::move(frame_));
+    frame_.clear();
+    auto header = parse_request_header(*frame);
+    if (!header.ok()) return shut();
+    uint64_t seq = next_seq_++;
+    owed_[seq] = Owed{header->correlation_id, std::nullopt, false};
+    auto self = shared_from_this();
+    struct Once {
+      std::shared_ptr<Connection> conn;
+      uint64_t seq;
+      std::shared_ptr<std::string> frame;
+      std::atomic<bool> done{false};
+      ~Once() {
+        if (!done.load()) conn->close();  // dropped without an answer
+      }
+    };
+    auto once = std::make_shared<Once>();
+    once->conn = self;
+    once->seq = seq;
+    once->frame = frame;
+    server_->handler(*header, [once](std::optional<std::string> body) {
+      if (once->done.exchange(true)) return;
+      asio::post(once->conn->socket_.get_executor(), [conn = once->conn, seq = once->seq, body = std::move(body)]() mutable {
+        conn->complete(seq, std::move(body));
+      });
+    });
+  }
+
+  void complete(uint64_t seq, std::optional<std::string> body) {
+    auto it = owed_.find(seq);
+    if (it == owed_.end()) return;
+    it->second.ready = true;
+    it->second.body = std::move(body);
+    flush();
+  }
+
+  // Writes the answers that are ready, in request order.
+  void flush() {
+    if (closed_ || writing_) return;
+    std::string out;
+    while (!owed_.empty() && owed_.begin()->second.ready) {
+      Owed& o = owed_.begin()->second;
+      if (o.body) {
+        Writer w;
+        w.i32(static_cast<int32_t>(4 + o.body->size()));
+        w.i32(o.correlation);
+        w.raw(*o.body);
+        out += w.take();
+      }
+      owed_.erase(owed_.begin());
+    }
+    if (paused_ && owed_.size() < server_->options.max_in_flight) {
+      paused_ = false;
+      read_size();
+    }
+    if (out.empty()) return;
+    writing_ = true;
+    auto buf = std::make_shared<std::string>(std::move(out));
+    asio::async_write(socket_, asio::buffer(*buf), [self = shared_from_this(), buf](boost::system::error_code ec, size_t) {
+      self->writing_ = false;
+      if (ec) return self->shut();
+      self->flush();
+    });
+  }
+
+  struct Owed {
+    int32_t correlation;
+    std::optional<std::string> body;
+    bool ready;
+  };
+  tcp::socket socket_;
+  std::shared_ptr<KafkaServer::State> server_;
+  asio::steady_timer idle_;
+  char size_buf_[4];
+  std::string frame_;
+  std::map<uint64_t, Owed> owed_;
+  uint64_t next_seq_ = 0;
+  bool writing_ = false;
+  bool paused_ = false;
+  bool closed_ = false;
+};
+
+namespace {
+
+void accept(const std::shared_ptr<KafkaServer::State>& s) {
+  s->acceptor.async_accept(asio::make_strand(s->io), [s](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      std::lock_guard lock(s->mu);
+      if (s->stopped) return;
+      // Drop the connections that are gone, then refuse beyond the limit.
+      for (auto it = s->connections.begin(); it != s->connections.end();) it = it->expired() ? s->connections.erase(it) : std::next(it);
+      if (s->connections.size() >= s->options.max_connections) {
+        boost::system::error_code ignore;
+        socket.close(ignore);
+      } else {
+        auto conn = std::make_shared<Connection>(std::move(socket), s);
+        s->connections.insert(conn);
+        conn->start();
+      }
+    }
+    accept(s);
+  });
+}
+
+}  // namespace
+
+KafkaServer::KafkaServer(asio::io_context& io, KafkaServerOptions options, Handler handler)
+    : state_(std::make_shared<State>(io, std::move(options), std::move(handler))) {}
+
+KafkaServer::~KafkaServer() { stop(); }
+
+Status KafkaServer::start() {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(state_->options.host, ec);
+  if (ec) return invalid_argument("bad kafka listener host '" + state_->options.host + "': " + ec.message());
+  tcp::endpoint ep(addr, state_->options.port);
+  auto& a = state_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return io_error("cannot listen for Kafka clients on " + state_->options.host + ":" +
+                    std::to_string(state_->options.port) + ": " + ec.message());
+  state_->port = a.local_endpoint().port();
+  accept(state_);
+  return Status::ok();
+}
+
+uint16_t KafkaServer::port() const { return state_->port.load(); }
+
+void KafkaServer::stop() {
+  std::set<std::weak_ptr<Connection>, std::owner_less<std::weak_ptr<Connection>>> conns;
+  {
+    std::lock_guard lock(state_->mu);
+    if (state_->stopped) return;
+    state_->stopped = true;
+    conns.swap(state_->connections);
+  }
+  asio::post(state_->acceptor.get_executor(), [s = state_] {
+    boost::system::error_code ec;
+    s->acceptor.close(ec);
+  });
+  for (const auto& w : conns)
+    if (auto c = w.lock()) c->close();
+}
+
+}  // namespace orderstream::kafka

@@ -1,0 +1,134 @@
+// The Kafka listener of `serve`, first steps (ApiVersions, Metadata): kcat (librdkafka) sees the
+// log's topics and auto-creates one, requests pipelined on one connection are answered in order,
+// and bad framing or an API not yet spoken never takes the server down.
+#include <filesystem>
+
+#include "e2e/cli_run.h"
+#include "e2e/server_fixture.h"
+#include "kafka/wire.h"
+
+using namespace orderstream::test;
+using orderstream::kafka::Reader;
+using orderstream::kafka::Writer;
+
+namespace {
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// A request frame: size, then the v1 header, then `body`.
+std::string frame(int16_t key, int16_t version, int32_t correlation, const std::string& body = "") {
+  Writer h;
+  h.i16(key);
+  h.i16(version);
+  h.i32(correlation);
+  h.string("e2e-test");
+  h.raw(body);
+  Writer f;
+  f.i32(static_cast<int32_t>(h.size()));
+  f.raw(h.bytes());
+  return f.take();
+}
+
+// Splits what the server sent into (correlation id, body) responses.
+std::vector<std::pair<int32_t, std::string>> responses(const std::string& bytes) {
+  std::vector<std::pair<int32_t, std::string>> out;
+  Reader r(bytes);
+  while (r.remaining() >= 8) {
+    int32_t size = r.i32();
+    if (size < 4 || static_cast<size_t>(size) > r.remaining()) break;
+    int32_t correlation = r.i32();
+    out.emplace_back(correlation, std::string(r.raw(static_cast<size_t>(size - 4))));
+  }
+  return out;
+}
+
+CliRun kcat(ServerFixture& s, std::vector<std::string> args) {
+  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/kcat"), "kcat is missing: scripts/deps.sh installs it");
+  args.insert(args.begin(), {"-b", "127.0.0.1:" + std::to_string(s.kafka_port)});
+  ChildProcess p([&] {
+    std::vector<std::string> argv{"/usr/bin/kcat"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }(), s.dir.str());
+  auto code = p.wait_exit(std::chrono::seconds(60));
+  REQUIRE(code.has_value());
+  return {*code, p.stdout_text(), p.stderr_text()};
+}
+
+}  // namespace
+
+TEST_SUITE("e2e kafka listener") {
+  TEST_CASE("kcat lists the log's topics and partitions, and a topic it asks for is auto-created") {
+    ServerFixture s;
+    s.start(2);
+    CliRun all = kcat(s, {"-L"});
+    REQUIRE_MESSAGE(all.code == 0, all.err);
+    CHECK_MESSAGE(has(all.out, "broker 0 at 127.0.0.1:" + std::to_string(s.kafka_port)), all.out);
+    CHECK(has(all.out, "topic \"orders\" with 2 partitions"));
+    CHECK(has(all.out, "topic \"order-validations\" with 2 partitions"));
+    CHECK(has(all.out, "partition 1, leader 0, replicas: 0, isrs: 0"));
+
+    CliRun created = kcat(s, {"-L", "-t", "page-views"});
+    REQUIRE_MESSAGE(created.code == 0, created.err);
+    CHECK_MESSAGE(has(created.out, "topic \"page-views\" with 2 partitions"), created.out);
+    CliRun described = run_cli(s.dir.str(), {"topics", "describe", "page-views", "--data-dir", s.data_dir()});
+    CHECK_MESSAGE(described.code == 0, described.err);  // the log's own topic, as the CLI sees it
+  }
+
+  TEST_CASE("requests pipelined on one connection are answered in order") {
+    ServerFixture s;
+    s.start(1);
+    RawSocket sock(s.kafka_port);
+    REQUIRE(sock.connected());
+    Writer all_topics;
+    all_topics.array_length(0);  // Metadata v0: every topic
+    // kafka-python's probe: ApiVersions v0 and Metadata v0 back to back, then v3 as librdkafka sends.
+    REQUIRE(sock.write(frame(18, 0, 1) + frame(3, 0, 2, all_topics.bytes()) + frame(18, 3, 3)));
+    std::string got;
+    for (int i = 0; i < 50 && responses(got).size() < 3; ++i) got += sock.read(200);
+    auto r = responses(got);
+    REQUIRE(r.size() == 3);
+    CHECK(r[0].first == 1);
+    CHECK(r[1].first == 2);
+    CHECK(r[2].first == 3);
+    Reader versions(r[0].second);
+    CHECK(versions.i16() == 0);
+    Reader v3(r[2].second);
+    CHECK(v3.i16() == 35);  // UNSUPPORTED_VERSION, listing what is supported
+    CHECK(has(r[1].second, "orders"));
+  }
+
+  TEST_CASE("an API not spoken yet is UNSUPPORTED_VERSION and the connection stays usable") {
+    ServerFixture s;
+    s.start(1);
+    RawSocket sock(s.kafka_port);
+    REQUIRE(sock.write(frame(0, 3, 7, "junk") + frame(18, 1, 8)));
+    std::string got;
+    for (int i = 0; i < 50 && responses(got).size() < 2; ++i) got += sock.read(200);
+    auto r = responses(got);
+    REQUIRE(r.size() == 2);
+    CHECK(r[0].first == 7);
+    Reader produce(r[0].second);
+    CHECK(produce.i16() == 35);
+    CHECK(r[1].first == 8);
+  }
+
+  TEST_CASE("an oversized or garbled request closes only its connection") {
+    ServerFixture s;
+    s.start(1);
+    for (std::string bad : {std::string("\x7f\xff\xff\xff", 4), std::string("\x00\x00\x00\x02xx", 6),
+                            std::string("\xff\xff\xff\xf0", 4)}) {
+      RawSocket sock(s.kafka_port);
+      REQUIRE(sock.write(bad));
+      bool closed = false;
+      sock.read(10000, "", &closed);
+      CHECK(closed);
+    }
+    RawSocket good(s.kafka_port);
+    REQUIRE(good.write(frame(18, 2, 9)));
+    std::string got;
+    for (int i = 0; i < 50 && responses(got).empty(); ++i) got += good.read(200);
+    REQUIRE(responses(got).size() == 1);
+    CHECK(s.get("/health").status == 200);
+  }
+}
