@@ -4,7 +4,7 @@
 
 #include "common/check.h"
 #include "log/coding.h"
-#include "log/crc32c.h"
+#include "common/crc32c.h"
 #include "log/record_format.h"
 
 namespace orderstream::log {

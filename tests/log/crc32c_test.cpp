@@ -1,4 +1,4 @@
-#include "log/crc32c.h"
+#include "common/crc32c.h"
 
 #include <doctest/doctest.h>
 

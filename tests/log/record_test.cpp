@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "log/coding.h"
-#include "log/crc32c.h"
+#include "common/crc32c.h"
 #include "log/record_format.h"
 #include "log/test_util.h"
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace orderstream::log {
+namespace orderstream {
 
 // Extends `crc` (0 to start) over `data`.
 uint32_t crc32c_extend(uint32_t crc, const void* data, size_t n);
@@ -25,4 +25,4 @@ inline uint32_t crc_unmask(uint32_t masked) {
   return (rot >> 17) | (rot << 15);
 }
 
-}  // namespace orderstream::log
+}  // namespace orderstream

@@ -1,9 +1,9 @@
-#include "log/crc32c.h"
+#include "common/crc32c.h"
 
 #include <array>
 #include <cstring>
 
-namespace orderstream::log {
+namespace orderstream {
 namespace {
 
 constexpr uint32_t kPoly = 0x82f63b78u;  // reflected Castagnoli polynomial
@@ -76,4 +76,4 @@ bool crc32c_hw_available() {
 #endif
 }
 
-}  // namespace orderstream::log
+}  // namespace orderstream
