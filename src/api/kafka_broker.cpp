@@ -85,6 +85,12 @@ kafka::Handler make_kafka_handler(std::shared_ptr<KafkaContext> ctx) {
     switch (static_cast<kafka::ApiKey>(h.api_key)) {
       case kafka::ApiKey::kMetadata:
         return metadata(ctx, h, std::move(reply));
+      case kafka::ApiKey::kProduce:
+        return kafka_produce(ctx, h, std::move(reply));
+      case kafka::ApiKey::kFetch:
+        return kafka_fetch(ctx, h, std::move(reply));
+      case kafka::ApiKey::kListOffsets:
+        return kafka_list_offsets(ctx, h, std::move(reply));
       default:
         return reply(unsupported_body());
     }

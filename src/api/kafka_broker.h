@@ -1,5 +1,5 @@
 // The Kafka broker: what each Kafka request means on the embedded log, behind the wire protocol
-// of src/kafka/. Answers ApiVersions and Metadata so far (the APIs advertised by
+// of src/kafka/. Answers ApiVersions, Metadata, Produce, Fetch and ListOffsets so far (the APIs advertised by
 // kafka::supported_versions()); the same topics the CLI and the REST Proxy show.
 #pragma once
 
@@ -19,9 +19,15 @@ struct KafkaContext {
   int32_t default_partitions = 4;       // of a topic auto-created by Metadata
   bool auto_create_topics = true;       // auto.create.topics.enable
   std::string cluster_id = "orderstream";
+  Ownership owns;  // the single-writer rule, as for the REST Proxy
 };
 
 // REQUIRES: ctx->base (log, writer) set before the first request.
 kafka::Handler make_kafka_handler(std::shared_ptr<KafkaContext> ctx);
+
+// The handlers of kafka_broker.cpp's dispatch, one file each.
+void kafka_produce(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_fetch(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_list_offsets(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 
 }  // namespace orderstream::api

@@ -248,6 +248,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   auto kafka_ctx = std::make_shared<api::KafkaContext>();
   kafka_ctx->base = base;
   kafka_ctx->default_partitions = o.partitions;
+  kafka_ctx->owns = topics_ctx->owns;
   std::optional<kafka::KafkaServer> kafka_server;
   if (kafka_on) {
     kafka_ctx->advertised_host = kafka_options.host == "0.0.0.0" || kafka_options.host == "::" ? "127.0.0.1" : kafka_options.host;

@@ -10,6 +10,9 @@ namespace {
 
 // Grows as the APIs are implemented; the full list is in docs/reference.md.
 constexpr std::array kSupported{
+    VersionRange{ApiKey::kProduce, 3, 7},
+    VersionRange{ApiKey::kFetch, 4, 11},
+    VersionRange{ApiKey::kListOffsets, 1, 2},
     VersionRange{ApiKey::kMetadata, 0, 4},
     VersionRange{ApiKey::kApiVersions, 0, 2},
 };

@@ -1,6 +1,8 @@
-// The Kafka listener of `serve`, first steps (ApiVersions, Metadata): kcat (librdkafka) sees the
-// log's topics and auto-creates one, requests pipelined on one connection are answered in order,
-// and bad framing or an API not yet spoken never takes the server down.
+// The Kafka listener of `serve`, first steps (ApiVersions, Metadata, Produce, Fetch, ListOffsets):
+// kcat (librdkafka) sees the log's topics and auto-creates one, produces records the CLI reads
+// and reads records the REST Proxy wrote, is refused the ecosystem's topics, requests pipelined
+// on one connection are answered in order, and bad framing or an API not yet spoken never takes
+// the server down.
 #include <filesystem>
 
 #include "e2e/cli_run.h"
@@ -42,14 +44,19 @@ std::vector<std::pair<int32_t, std::string>> responses(const std::string& bytes)
   return out;
 }
 
-CliRun kcat(ServerFixture& s, std::vector<std::string> args) {
+// kcat with `args`, stdin from `input` (if any).
+CliRun kcat(ServerFixture& s, std::vector<std::string> args, const std::string& input = "") {
   REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/kcat"), "kcat is missing: scripts/deps.sh installs it");
-  args.insert(args.begin(), {"-b", "127.0.0.1:" + std::to_string(s.kafka_port)});
-  ChildProcess p([&] {
-    std::vector<std::string> argv{"/usr/bin/kcat"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-  }(), s.dir.str());
+  std::string cmd = "exec /usr/bin/kcat -b 127.0.0.1:" + std::to_string(s.kafka_port);
+  for (const std::string& a : args) cmd += " '" + a + "'";
+  std::string in = s.dir.file("kcat.stdin");
+  {
+    std::FILE* f = std::fopen(in.c_str(), "w");
+    REQUIRE(f != nullptr);
+    std::fputs(input.c_str(), f);
+    std::fclose(f);
+  }
+  ChildProcess p({"/bin/sh", "-c", cmd + " < '" + in + "'"}, s.dir.str());
   auto code = p.wait_exit(std::chrono::seconds(60));
   REQUIRE(code.has_value());
   return {*code, p.stdout_text(), p.stderr_text()};
@@ -58,6 +65,52 @@ CliRun kcat(ServerFixture& s, std::vector<std::string> args) {
 }  // namespace
 
 TEST_SUITE("e2e kafka listener") {
+  TEST_CASE("kcat produces keys, values and headers that the CLI reads, and reads back what the REST Proxy wrote") {
+    ServerFixture s;
+    s.start(2);
+    CliRun produced = kcat(s, {"-P", "-t", "clicks", "-K:", "-H", "src=kcat"}, "k1:v1\nk2:v2\nk3:v3\n");
+    REQUIRE_MESSAGE(produced.code == 0, produced.err);
+    CliRun consumed = run_cli(s.dir.str(), {"consume", "clicks", "-e", "-f", "%k=%s %h\\n", "--data-dir", s.data_dir()});
+    REQUIRE_MESSAGE(consumed.code == 0, consumed.err);
+    for (const char* line : {"k1=v1 src=kcat", "k2=v2 src=kcat", "k3=v3 src=kcat"})
+      CHECK_MESSAGE(has(consumed.out, line), consumed.out);
+
+    HttpResult rest = http_request(s.port, bhttp::verb::post, "/topics/clicks",
+                                   R"({"records":[{"key":"r1","value":{"n":1},"partition":0}]})",
+                                   "application/vnd.kafka.json.v2+json");
+    REQUIRE_MESSAGE(rest.status == 200, rest.body);
+    CliRun read = kcat(s, {"-C", "-t", "clicks", "-o", "beginning", "-e", "-f", "%p:%o %k=%s\\n"});
+    REQUIRE_MESSAGE(read.code == 0, read.err);
+    CHECK_MESSAGE(has(read.out, "0:0 r1={\"n\":1}"), read.out);
+    int lines = 0;
+    for (char c : read.out) lines += c == '\n';
+    CHECK(lines == 4);
+  }
+
+  TEST_CASE("kcat is refused the ecosystem's topics with TOPIC_AUTHORIZATION_FAILED and nothing is stored") {
+    ServerFixture s;
+    s.start(1);
+    CliRun forged = kcat(s, {"-P", "-t", "orders", "-K:"}, "g2:{\"state\":\"VALIDATED\"}\n");
+    CHECK(forged.code != 0);
+    CHECK_MESSAGE(has(forged.err, "Topic authorization failed"), forged.err);
+    CliRun described = run_cli(s.dir.str(), {"topics", "describe", "orders", "--data-dir", s.data_dir()});
+    CHECK_MESSAGE(has(described.out, "0                       0              0            0"), described.out);
+  }
+
+  TEST_CASE("ListOffsets finds the first record at or after a time, so kcat can start there") {
+    ServerFixture s;
+    s.start(1);
+    REQUIRE(kcat(s, {"-P", "-t", "events", "-K:"}, "a:1\nb:2\n").code == 0);
+    CliRun all = kcat(s, {"-C", "-t", "events", "-o", "beginning", "-e", "-f", "%T\\n"});
+    REQUIRE(all.code == 0);
+    std::string first_ts = all.out.substr(0, all.out.find('\n'));
+    CliRun from = kcat(s, {"-C", "-t", "events", "-o", "s@" + first_ts, "-e", "-f", "%k\\n"});
+    REQUIRE_MESSAGE(from.code == 0, from.err);
+    CHECK(has(from.out, "a\n"));
+    CliRun late = kcat(s, {"-C", "-t", "events", "-o", "s@99999999999999", "-e", "-f", "%k\\n"});
+    CHECK_MESSAGE(!has(late.out, "a\n"), late.out);
+  }
+
   TEST_CASE("kcat lists the log's topics and partitions, and a topic it asks for is auto-created") {
     ServerFixture s;
     s.start(2);
@@ -102,14 +155,14 @@ TEST_SUITE("e2e kafka listener") {
     ServerFixture s;
     s.start(1);
     RawSocket sock(s.kafka_port);
-    REQUIRE(sock.write(frame(0, 3, 7, "junk") + frame(18, 1, 8)));
+    REQUIRE(sock.write(frame(29, 0, 7, "junk") + frame(18, 1, 8)));  // DescribeAcls
     std::string got;
     for (int i = 0; i < 50 && responses(got).size() < 2; ++i) got += sock.read(200);
     auto r = responses(got);
     REQUIRE(r.size() == 2);
     CHECK(r[0].first == 7);
-    Reader produce(r[0].second);
-    CHECK(produce.i16() == 35);
+    Reader acls(r[0].second);
+    CHECK(acls.i16() == 35);
     CHECK(r[1].first == 8);
   }
 

@@ -1,0 +1,166 @@
+// Produce on the embedded log: each partition's batches are one write of the group commit (so a
+// bad partition fails alone), answered once durable like every acknowledged write. The
+// single-writer rule holds: a topic the ecosystem or a query owns is TOPIC_AUTHORIZATION_FAILED.
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+#include "api/kafka_broker.h"
+#include "kafka/produce.h"
+#include "kafka/record_batch.h"
+#include "log/topic_config.h"
+
+namespace orderstream::api {
+
+namespace {
+
+namespace kerr = kafka::errors;
+constexpr int16_t kStorageError = 56;       // KAFKA_STORAGE_ERROR
+constexpr int16_t kRequestTimedOut = 7;     // REQUEST_TIMED_OUT: the write queue is full
+constexpr int16_t kUnknownServerError = -1;
+
+int16_t error_for(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kNoSpace:
+    case StatusCode::kIOError:
+    case StatusCode::kCorruption:
+      return kStorageError;
+    case StatusCode::kBusy:
+    case StatusCode::kAborted:
+      return kRequestTimedOut;
+    case StatusCode::kInvalidArgument:
+      return kafka::kInvalidRecord;  // e.g. a keyless record for a compacted topic
+    default:
+      return kUnknownServerError;
+  }
+}
+
+// One partition's decoded batches and where its answer goes.
+struct PartitionWrite {
+  std::string topic;
+  int32_t partition = 0;
+  std::vector<kafka::RecordBatch> batches;
+  std::vector<std::vector<log::Header>> headers;  // per record, in order: RecordData points here
+  kafka::ProducePartitionResult* result = nullptr;
+};
+
+// The whole request: results filled by the writes' callbacks, answered when the last is in.
+struct Pending {
+  int16_t version = 0;
+  bool answer = true;
+  kafka::Reply reply;
+  std::vector<kafka::ProduceTopicResult> results;
+  std::atomic<int> outstanding{0};
+  void finish_one() {
+    if (outstanding.fetch_sub(1) == 1 && answer) reply(kafka::encode_produce_response(version, results));
+  }
+};
+
+Status append_partition(PartitionWrite& w, log::WriteTxn& txn) {
+  w.result->base_offset = -1;  // the writer may run this more than once
+  size_t n = 0;
+  for (const kafka::RecordBatch& b : w.batches)
+    for (const kafka::BatchRecord& r : b.records) {
+      log::RecordData data;
+      if (r.key) data.key = *r.key;
+      if (r.value) data.value = *r.value;
+      // LogAppendTime, or a client that sent none (-1): the log's clock.
+      data.timestamp_ms = b.log_append_time || r.timestamp_ms < 0 ? log::kNowTimestamp : r.timestamp_ms;
+      data.headers = w.headers[n++];
+      OS_ASSIGN_OR_RETURN(Offset o, txn.append({w.topic, PartitionId(w.partition)}, data));
+      if (w.result->base_offset < 0) w.result->base_offset = o.v;
+    }
+  return Status::ok();
+}
+
+void write_partitions(const std::shared_ptr<KafkaContext>& ctx, std::shared_ptr<Pending> pending,
+                      std::vector<std::shared_ptr<PartitionWrite>> writes) {
+  pending->outstanding = static_cast<int>(writes.size()) + 1;  // +1: released below
+  for (auto& w : writes) {
+    Status st = ctx->base->writer->submit([w](log::WriteTxn& txn) { return append_partition(*w, txn); },
+                                          [w, pending](const Status& s) {
+                                            if (!s.is_ok()) {
+                                              w->result->error_code = error_for(s);
+                                              w->result->base_offset = -1;
+                                            }
+                                            pending->finish_one();
+                                          });
+    if (!st.is_ok()) {
+      w->result->error_code = error_for(st);
+      pending->finish_one();
+    }
+  }
+  if (!pending->answer) pending->reply(std::nullopt);  // acks=0: no answer, whatever happens
+  pending->finish_one();
+}
+
+}  // namespace
+
+void kafka_produce(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply) {
+  auto req = kafka::parse_produce_request(h.api_version, h.body);
+  if (!req.ok()) return;  // a malformed request closes the connection
+  auto pending = std::make_shared<Pending>();
+  pending->version = h.api_version;
+  pending->answer = req->acks != 0;
+  pending->reply = std::move(reply);
+  pending->results.reserve(req->topics.size());  // stable addresses for the PartitionWrites
+  std::vector<std::shared_ptr<PartitionWrite>> writes;
+  std::vector<std::string> to_create;
+  for (const kafka::ProduceTopic& t : req->topics) {
+    kafka::ProduceTopicResult& tr = pending->results.emplace_back();
+    tr.name = t.name;
+    tr.partitions.reserve(t.partitions.size());
+    auto info = ctx->base->log->topic(t.name);
+    std::optional<std::string> refusal = ctx->owns.topic_refusal(t.name);
+    bool creatable = !info.ok() && ctx->auto_create_topics && log::validate_topic_name(t.name).is_ok() &&
+                     t.name.rfind("__", 0) != 0;
+    int32_t partitions = info.ok() ? info->partitions : creatable ? ctx->default_partitions : 0;
+    if (creatable) to_create.push_back(t.name);
+    for (const kafka::ProducePartition& p : t.partitions) {
+      kafka::ProducePartitionResult& pr = tr.partitions.emplace_back();
+      pr.index = p.index;
+      if (refusal) {
+        pr.error_code = kerr::kTopicAuthorizationFailed;
+        continue;
+      }
+      if (p.index < 0 || p.index >= partitions || !p.records) {
+        pr.error_code = kerr::kUnknownTopicOrPartition;
+        continue;
+      }
+      auto w = std::make_shared<PartitionWrite>();
+      w->topic = t.name;
+      w->partition = p.index;
+      if (auto bad = kafka::decode_batches(*p.records, &w->batches)) {
+        pr.error_code = bad->code;
+        std::fprintf(stderr, "kafka: produce to %s/%d refused: %s\n", t.name.c_str(), p.index, bad->message.c_str());
+        continue;
+      }
+      for (const kafka::RecordBatch& b : w->batches)
+        for (const kafka::BatchRecord& r : b.records) {
+          auto& hs = w->headers.emplace_back();
+          for (const kafka::BatchHeader& bh : r.headers) hs.push_back({bh.key, bh.value});
+        }
+      w->result = &pr;
+      writes.push_back(std::move(w));
+    }
+  }
+  if (to_create.empty()) return write_partitions(ctx, pending, std::move(writes));
+  // Creating a topic is an LMDB commit: on the writer's thread, then the writes.
+  auto shared_writes = std::make_shared<std::vector<std::shared_ptr<PartitionWrite>>>(std::move(writes));
+  Status st = ctx->base->writer->submit([](log::WriteTxn&) { return Status::ok(); },
+                                        [ctx, pending, shared_writes, to_create](const Status&) {
+                                          for (const std::string& name : to_create) {
+                                            Status c = ctx->base->log->create_topic(name, ctx->default_partitions, {});
+                                            if (!c.is_ok() && c.code() != StatusCode::kConflict)
+                                              std::fprintf(stderr, "kafka: auto-creating topic %s: %s\n",
+                                                           name.c_str(), c.to_string().c_str());
+                                          }
+                                          write_partitions(ctx, pending, std::move(*shared_writes));
+                                        });
+  if (!st.is_ok()) {
+    for (auto& w : *shared_writes) w->result->error_code = error_for(st);
+    write_partitions(ctx, pending, {});
+  }
+}
+
+}  // namespace orderstream::api

@@ -1,0 +1,73 @@
+#include "kafka/record_batch.h"
+
+#include <doctest/doctest.h>
+
+#include "kafka/wire.h"
+
+namespace orderstream::kafka {
+namespace {
+
+RecordBatch sample() {
+  RecordBatch b;
+  b.base_offset = 0;
+  for (int i = 0; i < 3; ++i) {
+    BatchRecord& r = b.records.emplace_back();
+    r.timestamp_ms = 1700000000000 + i;
+    r.offset_delta = i;
+    r.key = "k" + std::to_string(i);
+    if (i != 1) r.value = "v" + std::to_string(i);  // one tombstone
+    r.headers.push_back({"src", i == 2 ? std::nullopt : std::optional<std::string>("kcat")});
+  }
+  return b;
+}
+
+TEST_SUITE("kafka record batch") {
+  TEST_CASE("an encoded batch decodes to the same records, tombstones and null header values included") {
+    std::string bytes = encode_batch(sample());
+    std::vector<RecordBatch> out;
+    REQUIRE_FALSE(decode_batches(bytes + encode_batch(sample()), &out).has_value());
+    REQUIRE(out.size() == 2);
+    REQUIRE(out[0].records.size() == 3);
+    CHECK(out[0].records[0].key == "k0");
+    CHECK(out[0].records[1].value == std::nullopt);
+    CHECK(out[0].records[2].timestamp_ms == 1700000000002);
+    CHECK(out[0].records[0].headers[0].value == "kcat");
+    CHECK(out[0].records[2].headers[0].value == std::nullopt);
+  }
+
+  TEST_CASE("a flipped bit, a wrong magic, a short batch or a compressed one is refused with its Kafka error") {
+    std::string good = encode_batch(sample());
+    std::vector<RecordBatch> out;
+    std::string flipped = good;
+    flipped.back() ^= 0x01;
+    auto crc = decode_batches(flipped, &out);
+    REQUIRE(crc.has_value());
+    CHECK(crc->code == kCorruptMessage);
+
+    std::string magic = good;
+    magic[16] = 1;
+    CHECK(decode_batches(magic, &out)->code == kCorruptMessage);
+    CHECK(decode_batches(good.substr(0, 40), &out)->code == kCorruptMessage);
+    CHECK(decode_batches(good.substr(0, good.size() - 1), &out)->code == kCorruptMessage);
+
+    RecordBatch gz = sample();
+    gz.attributes = 1;  // gzip, without compressing: refused before the records are read
+    CHECK(decode_batches(encode_batch(gz), &out)->code == kUnsupportedCompressionType);
+    RecordBatch txn = sample();
+    txn.attributes = 0x10;
+    CHECK(decode_batches(encode_batch(txn), &out)->code == kInvalidRecord);
+  }
+
+  TEST_CASE("offset deltas with gaps (a compacted partition) encode, and produce decoding requires 0, 1, 2") {
+    RecordBatch b = sample();
+    b.records[1].offset_delta = 5;
+    b.records[2].offset_delta = 9;
+    std::vector<RecordBatch> out;
+    auto bad = decode_batches(encode_batch(b), &out);
+    REQUIRE(bad.has_value());  // lastOffsetDelta 9 with 3 records: not a producer's batch
+    CHECK(bad->code == kCorruptMessage);
+  }
+}
+
+}  // namespace
+}  // namespace orderstream::kafka
