@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages orderstream needs, if any are missing. Safe to run repeatedly.
 set -euo pipefail
-pkgs=(build-essential cmake libboost1.81-dev liblmdb-dev libsimdjson-dev libcli11-dev doctest-dev curl nodejs kcat)
+pkgs=(build-essential cmake libboost1.81-dev liblmdb-dev libsimdjson-dev libcli11-dev doctest-dev curl nodejs kcat
+      zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/crc32c.h"
+#include "kafka/compression.h"
 #include "kafka/wire.h"
 
 namespace orderstream::kafka {
@@ -11,6 +12,8 @@ namespace {
 
 constexpr size_t kHeaderBytes = 61;              // through the record count
 constexpr size_t kCrcCoveredFrom = 8 + 4 + 4 + 1 + 4;  // attributes start here
+// A compressed batch may expand to at most this (a few KB of zeros can claim gigabytes).
+constexpr size_t kMaxDecompressedBytes = 128u << 20;
 
 std::optional<std::string> varint_bytes(Reader& r) {
   int32_t n = r.varint();
@@ -74,13 +77,21 @@ std::optional<BatchError> decode_batches(std::string_view bytes, std::vector<Rec
     int32_t count = r.i32();
     int codec = b.attributes & 0x07;
     b.log_append_time = (b.attributes & 0x08) != 0;
-    if (codec != 0)
-      return BatchError{kUnsupportedCompressionType, "compressed record batches (codec " + std::to_string(codec) + ") are not accepted yet"};
+    if (codec > static_cast<int>(Codec::kZstd))
+      return BatchError{kUnsupportedCompressionType, "unknown compression codec " + std::to_string(codec)};
     if (b.attributes & 0x30) return BatchError{kInvalidRecord, "transactional and control batches are not accepted"};
     if (count < 0 || count != last_offset_delta + 1)
       return BatchError{kCorruptMessage, "record count " + std::to_string(count) + " does not match lastOffsetDelta " +
                                              std::to_string(last_offset_delta)};
-    Reader records(whole.substr(kHeaderBytes));
+    std::string inflated;
+    std::string_view record_bytes = whole.substr(kHeaderBytes);
+    if (codec != 0) {
+      auto plain = decompress(static_cast<Codec>(codec), record_bytes, kMaxDecompressedBytes);
+      if (!plain.ok()) return BatchError{kCorruptMessage, plain.status().message()};
+      inflated = std::move(*plain);
+      record_bytes = inflated;
+    }
+    Reader records(record_bytes);
     for (int32_t i = 0; i < count; ++i) {
       BatchRecord rec;
       if (auto bad = decode_record(records, base_timestamp, &rec)) return bad;
@@ -129,7 +140,8 @@ std::string encode_batch(const RecordBatch& batch) {
   after_crc.i16(batch.producer_epoch);
   after_crc.i32(batch.base_sequence);
   after_crc.i32(static_cast<int32_t>(batch.records.size()));
-  after_crc.raw(recs.bytes());
+  auto packed = compress(static_cast<Codec>(batch.attributes & 0x07), recs.bytes());
+  after_crc.raw(packed.ok() ? *packed : recs.bytes());
   Writer out;
   out.i64(batch.base_offset);
   out.i32(static_cast<int32_t>(4 + 1 + 4 + after_crc.size()));

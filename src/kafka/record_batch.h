@@ -47,13 +47,14 @@ inline constexpr int16_t kCorruptMessage = 2;
 inline constexpr int16_t kUnsupportedCompressionType = 76;
 inline constexpr int16_t kInvalidRecord = 87;
 
-// Decodes every batch in `bytes` (a Produce partition's records). Compression other than none is
-// refused with UNSUPPORTED_COMPRESSION_TYPE for now; control and transactional batches with
-// INVALID_RECORD (this broker has no transactions).
+// Decodes every batch in `bytes` (a Produce partition's records), decompressing gzip, snappy,
+// lz4 and zstd (an unknown codec is UNSUPPORTED_COMPRESSION_TYPE); control and transactional
+// batches are INVALID_RECORD (this broker has no transactions).
 std::optional<BatchError> decode_batches(std::string_view bytes, std::vector<RecordBatch>* out);
 
-// Encodes one uncompressed batch (for Fetch), with its CRC. Records' offset deltas and timestamps
-// are taken as given; base_timestamp is the first record's.
+// Encodes one batch (for Fetch), with its CRC, its records compressed with the codec of
+// batch.attributes' low bits. Records' offset deltas and timestamps are taken as given;
+// base_timestamp is the first record's.
 std::string encode_batch(const RecordBatch& batch);
 
 }  // namespace orderstream::kafka

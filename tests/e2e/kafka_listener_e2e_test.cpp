@@ -87,6 +87,19 @@ TEST_SUITE("e2e kafka listener") {
     CHECK(lines == 4);
   }
 
+  TEST_CASE("kcat's gzip, snappy, lz4 and zstd batches are stored as plain records") {
+    ServerFixture s;
+    s.start(1);
+    for (const char* codec : {"gzip", "snappy", "lz4", "zstd"}) {
+      CAPTURE(codec);
+      CliRun produced = kcat(s, {"-P", "-t", "packed", "-K:", "-z", codec}, std::string(codec) + ":" + std::string(200, 'x') + "\n");
+      REQUIRE_MESSAGE(produced.code == 0, produced.err);
+    }
+    CliRun consumed = run_cli(s.dir.str(), {"consume", "packed", "-e", "-f", "%k %S\\n", "--data-dir", s.data_dir()});
+    REQUIRE_MESSAGE(consumed.code == 0, consumed.err);
+    for (const char* line : {"gzip 200", "snappy 200", "lz4 200", "zstd 200"}) CHECK_MESSAGE(has(consumed.out, line), consumed.out);
+  }
+
   TEST_CASE("kcat is refused the ecosystem's topics with TOPIC_AUTHORIZATION_FAILED and nothing is stored") {
     ServerFixture s;
     s.start(1);

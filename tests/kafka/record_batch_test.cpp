@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "common/crc32c.h"
 #include "kafka/wire.h"
 
 namespace orderstream::kafka {
@@ -50,12 +51,49 @@ TEST_SUITE("kafka record batch") {
     CHECK(decode_batches(good.substr(0, 40), &out)->code == kCorruptMessage);
     CHECK(decode_batches(good.substr(0, good.size() - 1), &out)->code == kCorruptMessage);
 
-    RecordBatch gz = sample();
-    gz.attributes = 1;  // gzip, without compressing: refused before the records are read
-    CHECK(decode_batches(encode_batch(gz), &out)->code == kUnsupportedCompressionType);
+    RecordBatch unknown = sample();
+    unknown.attributes = 5;  // no such codec
+    CHECK(decode_batches(encode_batch(unknown), &out)->code == kUnsupportedCompressionType);
     RecordBatch txn = sample();
     txn.attributes = 0x10;
     CHECK(decode_batches(encode_batch(txn), &out)->code == kInvalidRecord);
+  }
+
+  TEST_CASE("batches compressed with gzip, snappy, lz4 and zstd decode to the same records") {
+    for (int16_t codec : {1, 2, 3, 4}) {
+      CAPTURE(codec);
+      RecordBatch b = sample();
+      b.attributes = codec;
+      std::string bytes = encode_batch(b);
+      CHECK(bytes.size() != encode_batch(sample()).size());  // really compressed
+      std::vector<RecordBatch> out;
+      auto bad = decode_batches(bytes, &out);
+      REQUIRE_MESSAGE(!bad.has_value(), bad->message);
+      REQUIRE(out[0].records.size() == 3);
+      CHECK(out[0].records[2].value == "v2");
+      CHECK(out[0].records[0].headers[0].value == "kcat");
+    }
+  }
+
+  TEST_CASE("a compressed batch whose data is damaged is CORRUPT_MESSAGE, not a crash") {
+    for (int16_t codec : {1, 2, 3, 4}) {
+      CAPTURE(codec);
+      RecordBatch b = sample();
+      b.attributes = codec;
+      std::string bytes = encode_batch(b);
+      std::string cut = bytes.substr(0, bytes.size() - 6);
+      // Fix the length and the CRC so only the compressed data is wrong.
+      Writer len;
+      len.i32(static_cast<int32_t>(cut.size() - 12));
+      cut.replace(8, 4, len.bytes());
+      Writer crc;
+      crc.u32(orderstream::crc32c(std::string_view(cut).substr(21)));
+      cut.replace(17, 4, crc.bytes());
+      std::vector<RecordBatch> out;
+      auto bad = decode_batches(cut, &out);
+      REQUIRE(bad.has_value());
+      CHECK(bad->code == kCorruptMessage);
+    }
   }
 
   TEST_CASE("offset deltas with gaps (a compacted partition) encode, and produce decoding requires 0, 1, 2") {
