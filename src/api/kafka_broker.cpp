@@ -91,6 +91,12 @@ kafka::Handler make_kafka_handler(std::shared_ptr<KafkaContext> ctx) {
         return kafka_fetch(ctx, h, std::move(reply));
       case kafka::ApiKey::kListOffsets:
         return kafka_list_offsets(ctx, h, std::move(reply));
+      case kafka::ApiKey::kFindCoordinator:
+        return kafka_find_coordinator(ctx, h, std::move(reply));
+      case kafka::ApiKey::kOffsetCommit:
+        return kafka_offset_commit(ctx, h, std::move(reply));
+      case kafka::ApiKey::kOffsetFetch:
+        return kafka_offset_fetch(ctx, h, std::move(reply));
       default:
         return reply(unsupported_body());
     }

@@ -1,5 +1,6 @@
 // The Kafka broker: what each Kafka request means on the embedded log, behind the wire protocol
-// of src/kafka/. Answers ApiVersions, Metadata, Produce, Fetch and ListOffsets so far (the APIs advertised by
+// of src/kafka/. Answers ApiVersions, Metadata, Produce, Fetch, ListOffsets, FindCoordinator, OffsetCommit and
+// OffsetFetch so far (the APIs advertised by
 // kafka::supported_versions()); the same topics the CLI and the REST Proxy show.
 #pragma once
 
@@ -29,5 +30,8 @@ kafka::Handler make_kafka_handler(std::shared_ptr<KafkaContext> ctx);
 void kafka_produce(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 void kafka_fetch(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 void kafka_list_offsets(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_find_coordinator(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_offset_commit(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_offset_fetch(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 
 }  // namespace orderstream::api

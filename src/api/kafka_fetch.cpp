@@ -14,8 +14,6 @@ namespace orderstream::api {
 
 namespace {
 
-constexpr int16_t kOffsetOutOfRange = 1;
-
 // At most this many records per partition per answer (one batch), whatever the byte limits.
 constexpr size_t kMaxRecordsPerPartition = 10000;
 
@@ -52,7 +50,7 @@ Result<std::vector<kafka::FetchTopicResult>> read_fetch(const log::Log& log, con
       pr.high_watermark = pi->end.v;
       pr.log_start_offset = pi->start.v;
       if (p.fetch_offset < pi->start.v || p.fetch_offset > pi->end.v) {
-        pr.error_code = kOffsetOutOfRange;
+        pr.error_code = kafka::errors::kOffsetOutOfRange;
         continue;
       }
       kafka::RecordBatch batch;
@@ -73,7 +71,7 @@ Result<std::vector<kafka::FetchTopicResult>> read_fetch(const log::Log& log, con
         return true;
       });
       if (!next.ok()) {
-        pr.error_code = 56;  // KAFKA_STORAGE_ERROR: a damaged record
+        pr.error_code = kafka::errors::kKafkaStorageError;  // a damaged record
         continue;
       }
       if (batch.records.empty()) continue;
@@ -94,7 +92,7 @@ void answer(const std::shared_ptr<KafkaContext>& ctx, const std::shared_ptr<Fetc
       for (auto& t : *shared)
         for (auto& p : t.partitions) {
           p.records.clear();
-          p.error_code = 56;
+          p.error_code = kafka::errors::kKafkaStorageError;
         }
     s->reply(kafka::encode_fetch_response(s->version, *shared));
   });

@@ -32,7 +32,7 @@ void kafka_list_offsets(const std::shared_ptr<KafkaContext>& ctx, const kafka::R
       } else {
         auto at = view->offset_for_time(tp, p.timestamp);
         if (!at.ok()) {
-          pr.error_code = 56;  // KAFKA_STORAGE_ERROR
+          pr.error_code = kafka::errors::kKafkaStorageError;
           continue;
         }
         if (*at == info->end) continue;  // nothing that late: offset and timestamp -1

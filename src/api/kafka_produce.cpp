@@ -15,23 +15,20 @@ namespace orderstream::api {
 namespace {
 
 namespace kerr = kafka::errors;
-constexpr int16_t kStorageError = 56;       // KAFKA_STORAGE_ERROR
-constexpr int16_t kRequestTimedOut = 7;     // REQUEST_TIMED_OUT: the write queue is full
-constexpr int16_t kUnknownServerError = -1;
 
 int16_t error_for(const Status& st) {
   switch (st.code()) {
     case StatusCode::kNoSpace:
     case StatusCode::kIOError:
     case StatusCode::kCorruption:
-      return kStorageError;
+      return kerr::kKafkaStorageError;
     case StatusCode::kBusy:
     case StatusCode::kAborted:
-      return kRequestTimedOut;
+      return kerr::kRequestTimedOut;
     case StatusCode::kInvalidArgument:
       return kafka::kInvalidRecord;  // e.g. a keyless record for a compacted topic
     default:
-      return kUnknownServerError;
+      return kerr::kUnknownServerError;
   }
 }
 

@@ -13,6 +13,9 @@ constexpr std::array kSupported{
     VersionRange{ApiKey::kProduce, 3, 7},
     VersionRange{ApiKey::kFetch, 4, 11},
     VersionRange{ApiKey::kListOffsets, 1, 2},
+    VersionRange{ApiKey::kOffsetCommit, 0, 7},
+    VersionRange{ApiKey::kOffsetFetch, 1, 5},
+    VersionRange{ApiKey::kFindCoordinator, 0, 2},
     VersionRange{ApiKey::kMetadata, 0, 4},
     VersionRange{ApiKey::kApiVersions, 0, 2},
 };

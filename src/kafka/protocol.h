@@ -38,12 +38,19 @@ enum class ApiKey : int16_t {
 
 // The error codes this broker answers with (Kafka's "Error Codes" table).
 namespace errors {
+inline constexpr int16_t kUnknownServerError = -1;
 inline constexpr int16_t kNone = 0;
+inline constexpr int16_t kOffsetOutOfRange = 1;
 inline constexpr int16_t kUnknownTopicOrPartition = 3;
+inline constexpr int16_t kRequestTimedOut = 7;  // also: the write queue is full
 inline constexpr int16_t kInvalidTopicException = 17;
+inline constexpr int16_t kInvalidGroupId = 24;
+inline constexpr int16_t kUnknownMemberId = 25;
 inline constexpr int16_t kTopicAuthorizationFailed = 29;
+inline constexpr int16_t kGroupAuthorizationFailed = 30;
 inline constexpr int16_t kUnsupportedVersion = 35;
 inline constexpr int16_t kInvalidRequest = 42;
+inline constexpr int16_t kKafkaStorageError = 56;
 }  // namespace errors
 
 struct VersionRange {

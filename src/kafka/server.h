@@ -1,7 +1,7 @@
 // KafkaServer: Kafka's wire protocol over TCP on an Asio io_context (the HTTP server's), one
 // strand per connection. It frames requests (a 4-byte size, then the request), bounds them,
-// parses the request header and hands each request to a Handler; responses go back in request
-// order whatever order they complete in (clients pipeline, kafka-python's probe included). No
+// parses the request header and hands each request to a Handler, one at a time per connection;
+// responses go back in request order (clients pipeline, kafka-python's probe included). No
 // broker logic: the handler (src/api/kafka_broker.h) decides every answer.
 #pragma once
 
@@ -26,7 +26,10 @@ struct KafkaServerOptions {
   // A connection without a request for this long is closed (connections.max.idle.ms).
   int idle_timeout_ms = 600000;
   size_t max_connections = 4096;  // beyond: accepted and closed at once
-  size_t max_in_flight = 64;      // reading pauses while this many answers are owed
+  // Requests of one connection handled at a time. 1, as Kafka's broker does (it mutes a channel
+  // until its answer is sent): a client that pipelines a commit and then a fetch of it must see
+  // the commit, which handling both at once would not guarantee.
+  size_t max_in_flight = 1;
 };
 
 // Completes one request with its response body (the server adds the size and the response

@@ -141,6 +141,70 @@ TEST_SUITE("e2e kafka listener") {
     CHECK_MESSAGE(described.code == 0, described.err);  // the log's own topic, as the CLI sees it
   }
 
+  TEST_CASE("OffsetCommit and OffsetFetch are the log's group offsets, and a task's group is refused") {
+    ServerFixture s;
+    s.start(1);
+    REQUIRE(kcat(s, {"-P", "-t", "clicks", "-K:"}, "a:1\nb:2\n").code == 0);
+    auto commit = [&](const std::string& group, int64_t offset) {
+      Writer b;  // OffsetCommit v2
+      b.string(group);
+      b.i32(-1);  // generation: outside a group protocol
+      b.string("");
+      b.i64(-1);  // retention
+      b.array_length(1);
+      b.string("clicks");
+      b.array_length(1);
+      b.i32(0);
+      b.i64(offset);
+      b.nullable_string(std::nullopt);
+      return frame(8, 2, 11, b.bytes());
+    };
+    Writer fetch_body;  // OffsetFetch v1
+    fetch_body.string("mailers");
+    fetch_body.array_length(1);
+    fetch_body.string("clicks");
+    fetch_body.array_length(1);
+    fetch_body.i32(0);
+    Writer coord;
+    coord.string("mailers");
+    coord.i8(0);
+    RawSocket sock(s.kafka_port);
+    REQUIRE(sock.write(frame(10, 1, 10, coord.bytes()) + commit("mailers", 2) + commit("inventory", 1) +
+                       frame(9, 1, 13, fetch_body.bytes())));
+    std::string got;
+    for (int i = 0; i < 50 && responses(got).size() < 4; ++i) got += sock.read(200);
+    auto r = responses(got);
+    REQUIRE(r.size() == 4);
+    Reader found(r[0].second);
+    (void)found.i32();
+    CHECK(found.i16() == 0);
+    (void)found.nullable_string();
+    CHECK(found.i32() == 0);
+    CHECK(found.string() == "127.0.0.1");
+    CHECK(found.i32() == s.kafka_port);
+    auto partition_error = [](const std::string& body) {
+      Reader c(body);
+      (void)c.array_length();
+      (void)c.string();
+      (void)c.array_length();
+      (void)c.i32();
+      return c.i16();
+    };
+    CHECK(partition_error(r[1].second) == 0);
+    CHECK(partition_error(r[2].second) == 30);  // GROUP_AUTHORIZATION_FAILED
+    Reader fetched(r[3].second);
+    (void)fetched.array_length();
+    CHECK(fetched.string() == "clicks");
+    (void)fetched.array_length();
+    CHECK(fetched.i32() == 0);
+    CHECK(fetched.i64() == 2);
+
+    CliRun groups = run_cli(s.dir.str(), {"groups", "describe", "mailers", "--data-dir", s.data_dir()});
+    CHECK_MESSAGE(has(groups.out, "clicks"), groups.out);
+    CliRun inventory = run_cli(s.dir.str(), {"groups", "describe", "inventory", "--data-dir", s.data_dir()});
+    CHECK_MESSAGE(!has(inventory.out, "clicks"), inventory.out);
+  }
+
   TEST_CASE("requests pipelined on one connection are answered in order") {
     ServerFixture s;
     s.start(1);
