@@ -82,24 +82,23 @@ kafka::Handler make_kafka_handler(std::shared_ptr<KafkaContext> ctx) {
       return reply(kafka::api_versions_response(h.api_version));
     auto range = kafka::supported(h.api_key);
     if (!range || h.api_version < range->min || h.api_version > range->max) return reply(unsupported_body());
-    switch (static_cast<kafka::ApiKey>(h.api_key)) {
-      case kafka::ApiKey::kMetadata:
-        return metadata(ctx, h, std::move(reply));
-      case kafka::ApiKey::kProduce:
-        return kafka_produce(ctx, h, std::move(reply));
-      case kafka::ApiKey::kFetch:
-        return kafka_fetch(ctx, h, std::move(reply));
-      case kafka::ApiKey::kListOffsets:
-        return kafka_list_offsets(ctx, h, std::move(reply));
-      case kafka::ApiKey::kFindCoordinator:
-        return kafka_find_coordinator(ctx, h, std::move(reply));
-      case kafka::ApiKey::kOffsetCommit:
-        return kafka_offset_commit(ctx, h, std::move(reply));
-      case kafka::ApiKey::kOffsetFetch:
-        return kafka_offset_fetch(ctx, h, std::move(reply));
-      default:
-        return reply(unsupported_body());
-    }
+    using Fn = void (*)(const std::shared_ptr<KafkaContext>&, const RequestHeader&, Reply);
+    static const std::pair<kafka::ApiKey, Fn> kHandlers[] = {
+        {kafka::ApiKey::kMetadata, metadata},
+        {kafka::ApiKey::kProduce, kafka_produce},
+        {kafka::ApiKey::kFetch, kafka_fetch},
+        {kafka::ApiKey::kListOffsets, kafka_list_offsets},
+        {kafka::ApiKey::kFindCoordinator, kafka_find_coordinator},
+        {kafka::ApiKey::kOffsetCommit, kafka_offset_commit},
+        {kafka::ApiKey::kOffsetFetch, kafka_offset_fetch},
+        {kafka::ApiKey::kJoinGroup, kafka_join_group},
+        {kafka::ApiKey::kSyncGroup, kafka_sync_group},
+        {kafka::ApiKey::kHeartbeat, kafka_heartbeat},
+        {kafka::ApiKey::kLeaveGroup, kafka_leave_group},
+    };
+    for (const auto& [key, fn] : kHandlers)
+      if (static_cast<int16_t>(key) == h.api_key) return fn(ctx, h, std::move(reply));
+    reply(unsupported_body());
   };
 }
 

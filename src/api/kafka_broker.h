@@ -1,6 +1,6 @@
 // The Kafka broker: what each Kafka request means on the embedded log, behind the wire protocol
-// of src/kafka/. Answers ApiVersions, Metadata, Produce, Fetch, ListOffsets, FindCoordinator, OffsetCommit and
-// OffsetFetch so far (the APIs advertised by
+// of src/kafka/. Answers ApiVersions, Metadata, Produce, Fetch, ListOffsets, the consumer group APIs
+// (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch) so far (the APIs advertised by
 // kafka::supported_versions()); the same topics the CLI and the REST Proxy show.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/api.h"
+#include "api/kafka_coordinator.h"
 #include "kafka/server.h"
 
 namespace orderstream::api {
@@ -21,6 +22,7 @@ struct KafkaContext {
   bool auto_create_topics = true;       // auto.create.topics.enable
   std::string cluster_id = "orderstream";
   Ownership owns;  // the single-writer rule, as for the REST Proxy
+  std::shared_ptr<GroupCoordinator> groups;  // consumer group membership
 };
 
 // REQUIRES: ctx->base (log, writer) set before the first request.
@@ -33,5 +35,9 @@ void kafka_list_offsets(const std::shared_ptr<KafkaContext>& ctx, const kafka::R
 void kafka_find_coordinator(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 void kafka_offset_commit(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 void kafka_offset_fetch(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_join_group(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_sync_group(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_heartbeat(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_leave_group(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 
 }  // namespace orderstream::api

@@ -1,9 +1,9 @@
 // Committed offsets over Kafka are the log's consumer-group offsets, the same ones the CLI and
 // the REST Proxy show: OffsetCommit writes them through the group commit (answered once
 // durable), OffsetFetch reads them. A stream task's or a running query's group is
-// GROUP_AUTHORIZATION_FAILED, with nothing written. Group membership (JoinGroup and the rest) is
-// not spoken yet, so commits come from consumers that assign their partitions themselves
-// (generation -1, no member id); any other generation is UNKNOWN_MEMBER_ID.
+// GROUP_AUTHORIZATION_FAILED, with nothing written. A commit must come from a member of the
+// group's current generation, or, for a group without members, from a consumer that assigns
+// its partitions itself (generation -1), as Kafka's coordinator checks.
 #include "api/durable_answer.h"
 #include "api/kafka_broker.h"
 #include "kafka/group_offsets.h"
@@ -24,7 +24,7 @@ void kafka_offset_commit(const std::shared_ptr<KafkaContext>& ctx, const kafka::
   int16_t whole = kafka::errors::kNone;
   if (req->group_id.empty()) whole = kInvalidGroupId;
   else if (ctx->owns.group_refusal(req->group_id)) whole = kGroupAuthorizationFailed;
-  else if (req->generation_id != -1 || !req->member_id.empty()) whole = kUnknownMemberId;
+  else whole = ctx->groups->check_commit(req->group_id, req->generation_id, req->member_id);
   auto results = std::make_shared<std::vector<kafka::TopicErrors>>();
   auto offsets = std::make_shared<std::vector<std::pair<log::TopicPartition, Offset>>>();
   std::vector<size_t> written;  // indexes into the flattened results that the write decides

@@ -249,6 +249,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   kafka_ctx->base = base;
   kafka_ctx->default_partitions = o.partitions;
   kafka_ctx->owns = topics_ctx->owns;
+  kafka_ctx->groups = api::GroupCoordinator::make(server.io());
   std::optional<kafka::KafkaServer> kafka_server;
   if (kafka_on) {
     kafka_ctx->advertised_host = kafka_options.host == "0.0.0.0" || kafka_options.host == "::" ? "127.0.0.1" : kafka_options.host;
@@ -291,6 +292,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   // Stop accepting and drain requests (their writes still complete), then the writer, then
   // the tasks (each finishes its step's txn), then make everything durable.
   if (kafka_server) kafka_server->stop();
+  kafka_ctx->groups->stop();
   server.stop(o.drain_ms);
   writer.stop();
   runtime.stop();

@@ -16,6 +16,10 @@ constexpr std::array kSupported{
     VersionRange{ApiKey::kOffsetCommit, 0, 7},
     VersionRange{ApiKey::kOffsetFetch, 1, 5},
     VersionRange{ApiKey::kFindCoordinator, 0, 2},
+    VersionRange{ApiKey::kJoinGroup, 0, 5},
+    VersionRange{ApiKey::kHeartbeat, 0, 3},
+    VersionRange{ApiKey::kLeaveGroup, 0, 3},
+    VersionRange{ApiKey::kSyncGroup, 0, 3},
     VersionRange{ApiKey::kMetadata, 0, 4},
     VersionRange{ApiKey::kApiVersions, 0, 2},
 };
