@@ -25,6 +25,7 @@ if [ -n "$url" ]; then
 orderstream: the server runs in this terminal (Ctrl-C stops it). In another one, from $root:
   curl -s $url/health    # the server's state: {"status":"ok",...}
   bin/orderstream topics list    # the binary; reads the log beside the server (--help: every command)
+  kcat -b 127.0.0.1:9092 -L      # any Kafka client works too (README, "Kafka clients")
   README.md, "A first session", goes on from there: customers, orders, payments, emails, SQL, groups.
 HINT
 fi
