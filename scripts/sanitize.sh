@@ -33,6 +33,6 @@ run() {  # name sanitizers test-regex targets...
 }
 if [ "$which" = asan ] || [ "$which" = all ]; then run asan address,undefined .; fi
 if [ "$which" = tsan ] || [ "$which" = all ]; then
-  run tsan thread '^(log|stream|services|http|sql|e2e):' \
-    log_tests stream_tests services_tests http_tests sql_tests e2e_tests orderstream
+  run tsan thread '^(log|stream|services|http|api|sql|e2e):' \
+    log_tests stream_tests services_tests http_tests api_tests sql_tests e2e_tests orderstream
 fi
