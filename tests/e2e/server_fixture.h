@@ -22,6 +22,7 @@ struct ServerFixture {
   std::unique_ptr<ChildProcess> proc;
   uint16_t port = 0;
   uint16_t kafka_port = 0;  // the Kafka listener's
+  std::vector<std::string> env;  // "K=V" entries added to the server's environment
 
   std::string data_dir() const { return dir.file("data"); }
 
@@ -30,7 +31,7 @@ struct ServerFixture {
     std::vector<std::string> argv{OS_BINARY, "serve", "--data-dir", data_dir(), "--port", "0",
                                   "--partitions", std::to_string(partitions), "--kafka-listener", "127.0.0.1:0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    proc = std::make_unique<ChildProcess>(argv, dir.str());
+    proc = std::make_unique<ChildProcess>(argv, dir.str(), env);
     // A substring, not std::regex: GCC 12 warns falsely inside <regex> in sanitizer builds.
     auto line = proc->wait_for_output_line("listening on http://", std::chrono::seconds(30));
     REQUIRE_MESSAGE(line.has_value(), "server did not start; stderr: " << proc->stderr_text());
