@@ -3,7 +3,9 @@
 // the ledger of what their POSTs were told. Header-only, for the crash suite's files.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <set>
@@ -43,7 +45,8 @@ struct Ledger {
 };
 
 // Load until `stop` or the server goes away: order posters (customers, products, quantities
-// and prices spread so that fraud and inventory both pass and fail) and one stock updater.
+// and prices spread so that fraud and inventory both pass and fail), one stock updater and one
+// poster of customers and payments.
 class Load {
  public:
   Load(uint16_t port, Ledger& ledger, uint64_t seed, int round) {
@@ -67,6 +70,30 @@ class Load {
       while (!stop_) {
         std::string target = std::string("/v1/inventory/") + kProducts[rng() % 3];
         HttpResult r = c.request(bhttp::verb::put, target, "{\"stock\":" + std::to_string(rng() % 300) + "}");
+        if (r.status == 0) return;
+      }
+    });
+    // Customers (the global table the emailer joins) and payments for the orders posted so far.
+    threads_.emplace_back([this, port, &ledger, seed, round] {
+      std::mt19937_64 rng(seed * 389 + static_cast<uint64_t>(round));
+      HttpConnection c(port, 30000);
+      for (int n = 0; !stop_; ++n) {
+        std::string id = std::to_string(1 + rng() % 30);
+        HttpResult r = c.request(bhttp::verb::post, "/v1/customers",
+                                 "{\"id\":" + id + ",\"firstName\":\"F\",\"lastName\":\"L\",\"email\":\"c" + id +
+                                     "@example.com\",\"address\":\"A\",\"level\":\"" +
+                                     (rng() % 3 == 0 ? "platinum" : "gold") + "\"}");
+        if (r.status == 0) return;
+        std::string order;
+        {
+          std::lock_guard lock(ledger.mu);
+          if (!ledger.acked.empty())  // near the end only: std::next walks the set
+            order = *std::next(ledger.acked.rbegin(), static_cast<long>(rng() % std::min<size_t>(ledger.acked.size(), 32)));
+        }
+        if (order.empty()) continue;
+        r = c.request(bhttp::verb::post, "/v1/payments",
+                      "{\"id\":\"p" + std::to_string(round) + "-" + std::to_string(n) + "\",\"orderId\":\"" + order +
+                          "\",\"ccy\":\"EUR\",\"amount\":10.0}");
         if (r.status == 0) return;
       }
     });

@@ -79,6 +79,7 @@ void power_loss_loop(ServerFixture& s, const std::vector<std::string>& args, int
     }();
     REQUIRE_MESSAGE(cut.code == 0, cut.err);
     MESSAGE("round " << round << ": " << cut.out);
+    cli_ok(s.data_dir(), {"verify"}, s.dir.str());  // after every cut, before the server repairs anything
     s.start(4, args);  // must open: a power cut may undo commits, never damage the log
   }
 }
