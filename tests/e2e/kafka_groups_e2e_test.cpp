@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "e2e/cli_run.h"
+#include "e2e/kcat_run.h"
 #include "e2e/server_fixture.h"
 #include "support/wait.h"
 
@@ -12,28 +13,6 @@ using namespace orderstream::test;
 namespace {
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::vector<std::string> kcat_argv(ServerFixture& s, std::vector<std::string> args) {
-  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/kcat"), "kcat is missing: scripts/deps.sh installs it");
-  args.insert(args.begin(), {"/usr/bin/kcat", "-b", "127.0.0.1:" + std::to_string(s.kafka_port)});
-  return args;
-}
-
-CliRun kcat_run(ServerFixture& s, std::vector<std::string> args, const std::string& input = "") {
-  std::string cmd;
-  for (const std::string& a : kcat_argv(s, std::move(args))) cmd += "'" + a + "' ";
-  std::string in = s.dir.file("kcat.stdin");
-  {
-    std::FILE* f = std::fopen(in.c_str(), "w");
-    REQUIRE(f != nullptr);
-    std::fputs(input.c_str(), f);
-    std::fclose(f);
-  }
-  ChildProcess p({"/bin/sh", "-c", "exec " + cmd + " < '" + in + "'"}, s.dir.str());
-  auto code = p.wait_exit(std::chrono::seconds(60));
-  REQUIRE(code.has_value());
-  return {*code, p.stdout_text(), p.stderr_text()};
-}
 
 std::string twenty_records() {
   std::string out;

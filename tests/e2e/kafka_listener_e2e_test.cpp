@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "e2e/cli_run.h"
+#include "e2e/kafka_wire_client.h"
+#include "e2e/kcat_run.h"
 #include "e2e/server_fixture.h"
 #include "kafka/wire.h"
 
@@ -17,58 +19,13 @@ namespace {
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// A request frame: size, then the v1 header, then `body`.
-std::string frame(int16_t key, int16_t version, int32_t correlation, const std::string& body = "") {
-  Writer h;
-  h.i16(key);
-  h.i16(version);
-  h.i32(correlation);
-  h.string("e2e-test");
-  h.raw(body);
-  Writer f;
-  f.i32(static_cast<int32_t>(h.size()));
-  f.raw(h.bytes());
-  return f.take();
-}
-
-// Splits what the server sent into (correlation id, body) responses.
-std::vector<std::pair<int32_t, std::string>> responses(const std::string& bytes) {
-  std::vector<std::pair<int32_t, std::string>> out;
-  Reader r(bytes);
-  while (r.remaining() >= 8) {
-    int32_t size = r.i32();
-    if (size < 4 || static_cast<size_t>(size) > r.remaining()) break;
-    int32_t correlation = r.i32();
-    out.emplace_back(correlation, std::string(r.raw(static_cast<size_t>(size - 4))));
-  }
-  return out;
-}
-
-// kcat with `args`, stdin from `input` (if any).
-CliRun kcat(ServerFixture& s, std::vector<std::string> args, const std::string& input = "") {
-  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/kcat"), "kcat is missing: scripts/deps.sh installs it");
-  std::string cmd = "exec /usr/bin/kcat -b 127.0.0.1:" + std::to_string(s.kafka_port);
-  for (const std::string& a : args) cmd += " '" + a + "'";
-  std::string in = s.dir.file("kcat.stdin");
-  {
-    std::FILE* f = std::fopen(in.c_str(), "w");
-    REQUIRE(f != nullptr);
-    std::fputs(input.c_str(), f);
-    std::fclose(f);
-  }
-  ChildProcess p({"/bin/sh", "-c", cmd + " < '" + in + "'"}, s.dir.str());
-  auto code = p.wait_exit(std::chrono::seconds(60));
-  REQUIRE(code.has_value());
-  return {*code, p.stdout_text(), p.stderr_text()};
-}
-
 }  // namespace
 
 TEST_SUITE("e2e kafka listener") {
   TEST_CASE("kcat produces keys, values and headers that the CLI reads, and reads back what the REST Proxy wrote") {
     ServerFixture s;
     s.start(2);
-    CliRun produced = kcat(s, {"-P", "-t", "clicks", "-K:", "-H", "src=kcat"}, "k1:v1\nk2:v2\nk3:v3\n");
+    CliRun produced = kcat_run(s, {"-P", "-t", "clicks", "-K:", "-H", "src=kcat"}, "k1:v1\nk2:v2\nk3:v3\n");
     REQUIRE_MESSAGE(produced.code == 0, produced.err);
     CliRun consumed = run_cli(s.dir.str(), {"consume", "clicks", "-e", "-f", "%k=%s %h\\n", "--data-dir", s.data_dir()});
     REQUIRE_MESSAGE(consumed.code == 0, consumed.err);
@@ -79,7 +36,7 @@ TEST_SUITE("e2e kafka listener") {
                                    R"({"records":[{"key":"r1","value":{"n":1},"partition":0}]})",
                                    "application/vnd.kafka.json.v2+json");
     REQUIRE_MESSAGE(rest.status == 200, rest.body);
-    CliRun read = kcat(s, {"-C", "-t", "clicks", "-o", "beginning", "-e", "-f", "%p:%o %k=%s\\n"});
+    CliRun read = kcat_run(s, {"-C", "-t", "clicks", "-o", "beginning", "-e", "-f", "%p:%o %k=%s\\n"});
     REQUIRE_MESSAGE(read.code == 0, read.err);
     CHECK_MESSAGE(has(read.out, "0:0 r1={\"n\":1}"), read.out);
     int lines = 0;
@@ -92,7 +49,7 @@ TEST_SUITE("e2e kafka listener") {
     s.start(1);
     for (const char* codec : {"gzip", "snappy", "lz4", "zstd"}) {
       CAPTURE(codec);
-      CliRun produced = kcat(s, {"-P", "-t", "packed", "-K:", "-z", codec}, std::string(codec) + ":" + std::string(200, 'x') + "\n");
+      CliRun produced = kcat_run(s, {"-P", "-t", "packed", "-K:", "-z", codec}, std::string(codec) + ":" + std::string(200, 'x') + "\n");
       REQUIRE_MESSAGE(produced.code == 0, produced.err);
     }
     CliRun consumed = run_cli(s.dir.str(), {"consume", "packed", "-e", "-f", "%k %S\\n", "--data-dir", s.data_dir()});
@@ -103,7 +60,7 @@ TEST_SUITE("e2e kafka listener") {
   TEST_CASE("kcat is refused the ecosystem's topics with TOPIC_AUTHORIZATION_FAILED and nothing is stored") {
     ServerFixture s;
     s.start(1);
-    CliRun forged = kcat(s, {"-P", "-t", "orders", "-K:"}, "g2:{\"state\":\"VALIDATED\"}\n");
+    CliRun forged = kcat_run(s, {"-P", "-t", "orders", "-K:"}, "g2:{\"state\":\"VALIDATED\"}\n");
     CHECK(forged.code != 0);
     CHECK_MESSAGE(has(forged.err, "Topic authorization failed"), forged.err);
     CliRun described = run_cli(s.dir.str(), {"topics", "describe", "orders", "--data-dir", s.data_dir()});
@@ -113,28 +70,28 @@ TEST_SUITE("e2e kafka listener") {
   TEST_CASE("ListOffsets finds the first record at or after a time, so kcat can start there") {
     ServerFixture s;
     s.start(1);
-    REQUIRE(kcat(s, {"-P", "-t", "events", "-K:"}, "a:1\nb:2\n").code == 0);
-    CliRun all = kcat(s, {"-C", "-t", "events", "-o", "beginning", "-e", "-f", "%T\\n"});
+    REQUIRE(kcat_run(s, {"-P", "-t", "events", "-K:"}, "a:1\nb:2\n").code == 0);
+    CliRun all = kcat_run(s, {"-C", "-t", "events", "-o", "beginning", "-e", "-f", "%T\\n"});
     REQUIRE(all.code == 0);
     std::string first_ts = all.out.substr(0, all.out.find('\n'));
-    CliRun from = kcat(s, {"-C", "-t", "events", "-o", "s@" + first_ts, "-e", "-f", "%k\\n"});
+    CliRun from = kcat_run(s, {"-C", "-t", "events", "-o", "s@" + first_ts, "-e", "-f", "%k\\n"});
     REQUIRE_MESSAGE(from.code == 0, from.err);
     CHECK(has(from.out, "a\n"));
-    CliRun late = kcat(s, {"-C", "-t", "events", "-o", "s@99999999999999", "-e", "-f", "%k\\n"});
+    CliRun late = kcat_run(s, {"-C", "-t", "events", "-o", "s@99999999999999", "-e", "-f", "%k\\n"});
     CHECK_MESSAGE(!has(late.out, "a\n"), late.out);
   }
 
   TEST_CASE("kcat lists the log's topics and partitions, and a topic it asks for is auto-created") {
     ServerFixture s;
     s.start(2);
-    CliRun all = kcat(s, {"-L"});
+    CliRun all = kcat_run(s, {"-L"});
     REQUIRE_MESSAGE(all.code == 0, all.err);
     CHECK_MESSAGE(has(all.out, "broker 0 at 127.0.0.1:" + std::to_string(s.kafka_port)), all.out);
     CHECK(has(all.out, "topic \"orders\" with 2 partitions"));
     CHECK(has(all.out, "topic \"order-validations\" with 2 partitions"));
     CHECK(has(all.out, "partition 1, leader 0, replicas: 0, isrs: 0"));
 
-    CliRun created = kcat(s, {"-L", "-t", "page-views"});
+    CliRun created = kcat_run(s, {"-L", "-t", "page-views"});
     REQUIRE_MESSAGE(created.code == 0, created.err);
     CHECK_MESSAGE(has(created.out, "topic \"page-views\" with 2 partitions"), created.out);
     CliRun described = run_cli(s.dir.str(), {"topics", "describe", "page-views", "--data-dir", s.data_dir()});
@@ -144,7 +101,7 @@ TEST_SUITE("e2e kafka listener") {
   TEST_CASE("OffsetCommit and OffsetFetch are the log's group offsets, and a task's group is refused") {
     ServerFixture s;
     s.start(1);
-    REQUIRE(kcat(s, {"-P", "-t", "clicks", "-K:"}, "a:1\nb:2\n").code == 0);
+    REQUIRE(kcat_run(s, {"-P", "-t", "clicks", "-K:"}, "a:1\nb:2\n").code == 0);
     auto commit = [&](const std::string& group, int64_t offset) {
       Writer b;  // OffsetCommit v2
       b.string(group);
@@ -157,7 +114,7 @@ TEST_SUITE("e2e kafka listener") {
       b.i32(0);
       b.i64(offset);
       b.nullable_string(std::nullopt);
-      return frame(8, 2, 11, b.bytes());
+      return kafka_frame(8, 2, 11, b.bytes());
     };
     Writer fetch_body;  // OffsetFetch v1
     fetch_body.string("mailers");
@@ -169,11 +126,11 @@ TEST_SUITE("e2e kafka listener") {
     coord.string("mailers");
     coord.i8(0);
     RawSocket sock(s.kafka_port);
-    REQUIRE(sock.write(frame(10, 1, 10, coord.bytes()) + commit("mailers", 2) + commit("inventory", 1) +
-                       frame(9, 1, 13, fetch_body.bytes())));
+    REQUIRE(sock.write(kafka_frame(10, 1, 10, coord.bytes()) + commit("mailers", 2) + commit("inventory", 1) +
+                       kafka_frame(9, 1, 13, fetch_body.bytes())));
     std::string got;
-    for (int i = 0; i < 50 && responses(got).size() < 4; ++i) got += sock.read(200);
-    auto r = responses(got);
+    for (int i = 0; i < 50 && kafka_responses(got).size() < 4; ++i) got += sock.read(200);
+    auto r = kafka_responses(got);
     REQUIRE(r.size() == 4);
     Reader found(r[0].second);
     (void)found.i32();
@@ -213,10 +170,10 @@ TEST_SUITE("e2e kafka listener") {
     Writer all_topics;
     all_topics.array_length(0);  // Metadata v0: every topic
     // kafka-python's probe: ApiVersions v0 and Metadata v0 back to back, then v3 as librdkafka sends.
-    REQUIRE(sock.write(frame(18, 0, 1) + frame(3, 0, 2, all_topics.bytes()) + frame(18, 3, 3)));
+    REQUIRE(sock.write(kafka_frame(18, 0, 1) + kafka_frame(3, 0, 2, all_topics.bytes()) + kafka_frame(18, 3, 3)));
     std::string got;
-    for (int i = 0; i < 50 && responses(got).size() < 3; ++i) got += sock.read(200);
-    auto r = responses(got);
+    for (int i = 0; i < 50 && kafka_responses(got).size() < 3; ++i) got += sock.read(200);
+    auto r = kafka_responses(got);
     REQUIRE(r.size() == 3);
     CHECK(r[0].first == 1);
     CHECK(r[1].first == 2);
@@ -232,10 +189,10 @@ TEST_SUITE("e2e kafka listener") {
     ServerFixture s;
     s.start(1);
     RawSocket sock(s.kafka_port);
-    REQUIRE(sock.write(frame(29, 0, 7, "junk") + frame(18, 1, 8)));  // DescribeAcls
+    REQUIRE(sock.write(kafka_frame(29, 0, 7, "junk") + kafka_frame(18, 1, 8)));  // DescribeAcls
     std::string got;
-    for (int i = 0; i < 50 && responses(got).size() < 2; ++i) got += sock.read(200);
-    auto r = responses(got);
+    for (int i = 0; i < 50 && kafka_responses(got).size() < 2; ++i) got += sock.read(200);
+    auto r = kafka_responses(got);
     REQUIRE(r.size() == 2);
     CHECK(r[0].first == 7);
     Reader acls(r[0].second);
@@ -255,10 +212,10 @@ TEST_SUITE("e2e kafka listener") {
       CHECK(closed);
     }
     RawSocket good(s.kafka_port);
-    REQUIRE(good.write(frame(18, 2, 9)));
+    REQUIRE(good.write(kafka_frame(18, 2, 9)));
     std::string got;
-    for (int i = 0; i < 50 && responses(got).empty(); ++i) got += good.read(200);
-    REQUIRE(responses(got).size() == 1);
+    for (int i = 0; i < 50 && kafka_responses(got).empty(); ++i) got += good.read(200);
+    REQUIRE(kafka_responses(got).size() == 1);
     CHECK(s.get("/health").status == 200);
   }
 }
