@@ -95,6 +95,11 @@ kafka::Handler make_kafka_handler(std::shared_ptr<KafkaContext> ctx) {
         {kafka::ApiKey::kSyncGroup, kafka_sync_group},
         {kafka::ApiKey::kHeartbeat, kafka_heartbeat},
         {kafka::ApiKey::kLeaveGroup, kafka_leave_group},
+        {kafka::ApiKey::kListGroups, kafka_list_groups},
+        {kafka::ApiKey::kDescribeGroups, kafka_describe_groups},
+        {kafka::ApiKey::kCreateTopics, kafka_create_topics},
+        {kafka::ApiKey::kDeleteTopics, kafka_delete_topics},
+        {kafka::ApiKey::kDescribeConfigs, kafka_describe_configs},
     };
     for (const auto& [key, fn] : kHandlers)
       if (static_cast<int16_t>(key) == h.api_key) return fn(ctx, h, std::move(reply));

@@ -1,7 +1,8 @@
 // The Kafka broker: what each Kafka request means on the embedded log, behind the wire protocol
 // of src/kafka/. Answers ApiVersions, Metadata, Produce, Fetch, ListOffsets, the consumer group APIs
-// (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch) so far (the APIs advertised by
-// kafka::supported_versions()); the same topics the CLI and the REST Proxy show.
+// (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch,
+// ListGroups, DescribeGroups) and the admin APIs (CreateTopics, DeleteTopics, DescribeConfigs):
+// the APIs advertised by kafka::supported_versions(); the same topics the CLI and the REST Proxy show.
 #pragma once
 
 #include <atomic>
@@ -39,5 +40,17 @@ void kafka_join_group(const std::shared_ptr<KafkaContext>& ctx, const kafka::Req
 void kafka_sync_group(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 void kafka_heartbeat(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 void kafka_leave_group(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+// kafka_admin_groups.cpp, kafka_admin_topics.cpp, kafka_admin_configs.cpp.
+void kafka_list_groups(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_describe_groups(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_create_topics(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_delete_topics(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+void kafka_describe_configs(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+
+// A Kafka topic config (CreateTopics) applied to the log's: the log's own keys with its rules,
+// message.timestamp.type=CreateTime (what the log does), a null value as the default.
+// InvalidArgument (Kafka's INVALID_CONFIG) for any other key or value, with the reason.
+Status apply_kafka_topic_config(log::TopicConfig* config, const std::string& name,
+                                const std::optional<std::string>& value);
 
 }  // namespace orderstream::api

@@ -119,20 +119,28 @@ void GroupCoordinator::complete_join(Group& g, bool deadline_passed) {
   if (chosen.empty()) g.members.clear();
 }
 
-void GroupCoordinator::join(const kafka::JoinGroupRequest& req, int16_t version, kafka::Reply reply) {
+void GroupCoordinator::join(const kafka::JoinGroupRequest& req, int16_t version, const kafka::RequestHeader& from,
+                            kafka::Reply reply) {
   std::lock_guard lock(mu_);
-  Group& g = groups_[req.group_id];
   std::string id = req.member_id;
-  if (id.empty()) {
+  if (!id.empty()) {
+    // Looked up without creating: a refused join leaves no group behind for ListGroups to show.
+    auto known = groups_.find(req.group_id);
+    if (known == groups_.end() || !known->second.members.count(id)) {
+      kafka::JoinGroupResponse r;
+      r.error_code = kafka::errors::kUnknownMemberId;
+      return reply(kafka::encode_join_group_response(version, r));
+    }
+  } else {
     id = "member-" + std::to_string(++next_member_);
-  } else if (!g.members.count(id)) {
-    kafka::JoinGroupResponse r;
-    r.error_code = kafka::errors::kUnknownMemberId;
-    return reply(kafka::encode_join_group_response(version, r));
   }
+  Group& g = groups_[req.group_id];
   g.protocol_type = req.protocol_type;
   Member& m = g.members[id];
   m.id = id;
+  m.instance_id = req.group_instance_id;
+  m.client_id = from.client_id.value_or("");
+  m.client_host = from.client_host;
   m.session_ms = std::clamp(req.session_timeout_ms, 1000, 300000);
   m.rebalance_ms = std::clamp(req.rebalance_timeout_ms, 1000, 300000);
   m.protocols = req.protocols;
@@ -218,6 +226,43 @@ size_t GroupCoordinator::members(const std::string& group) {
   std::lock_guard lock(mu_);
   auto git = groups_.find(group);
   return git == groups_.end() ? 0 : git->second.members.size();
+}
+
+std::vector<std::pair<std::string, std::string>> GroupCoordinator::groups() {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [id, g] : groups_) out.emplace_back(id, g.protocol_type);
+  return out;
+}
+
+std::optional<kafka::DescribedGroup> GroupCoordinator::describe(const std::string& group) {
+  std::lock_guard lock(mu_);
+  auto git = groups_.find(group);
+  if (git == groups_.end()) return std::nullopt;
+  const Group& g = git->second;
+  kafka::DescribedGroup d;
+  d.group_id = group;
+  d.protocol_type = g.protocol_type;
+  switch (g.state) {
+    case State::kEmpty: d.state = kafka::kGroupEmpty; break;
+    case State::kPreparing: d.state = kafka::kGroupPreparingRebalance; break;
+    case State::kAwaitingSync: d.state = kafka::kGroupCompletingRebalance; break;
+    case State::kStable: d.state = kafka::kGroupStable; break;
+  }
+  bool stable = g.state == State::kStable;
+  if (stable) d.protocol_data = g.protocol;
+  for (const auto& [id, m] : g.members) {
+    kafka::DescribedMember& dm = d.members.emplace_back();
+    dm.member_id = id;
+    dm.group_instance_id = m.instance_id;
+    dm.client_id = m.client_id;
+    dm.client_host = m.client_host;
+    if (!stable) continue;  // before the leader's sync, what a member holds is not settled
+    for (const kafka::JoinProtocol& p : m.protocols)
+      if (p.name == g.protocol) dm.metadata = p.metadata;
+    dm.assignment = m.assignment;
+  }
+  return d;
 }
 
 }  // namespace orderstream::api

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "kafka/describe_groups.h"
 #include "kafka/group_membership.h"
 #include "kafka/server.h"
 
@@ -25,7 +26,8 @@ namespace orderstream::api {
 class GroupCoordinator : public std::enable_shared_from_this<GroupCoordinator> {
  public:
   static std::shared_ptr<GroupCoordinator> make(boost::asio::io_context& io);
-  void join(const kafka::JoinGroupRequest& req, int16_t version, kafka::Reply reply);
+  // client_id and client_host (from the request header) are what DescribeGroups shows.
+  void join(const kafka::JoinGroupRequest& req, int16_t version, const kafka::RequestHeader& from, kafka::Reply reply);
   void sync(const kafka::SyncGroupRequest& req, int16_t version, kafka::Reply reply);
   int16_t heartbeat(const kafka::HeartbeatRequest& req);
   int16_t leave(const kafka::LeaveGroupRequest& req);
@@ -33,6 +35,11 @@ class GroupCoordinator : public std::enable_shared_from_this<GroupCoordinator> {
   int16_t check_commit(const std::string& group, int32_t generation, const std::string& member);
   // Members of a group now (for tests and metrics).
   size_t members(const std::string& group);
+  // Every group that has had a member since start, with its protocol type (ListGroups).
+  std::vector<std::pair<std::string, std::string>> groups();
+  // A group as DescribeGroups reports it (state, protocol, members; metadata and assignments
+  // only while Stable, as Kafka's coordinator), nullopt if no member ever joined it.
+  std::optional<kafka::DescribedGroup> describe(const std::string& group);
   void stop();
 
  private:
@@ -43,6 +50,8 @@ class GroupCoordinator : public std::enable_shared_from_this<GroupCoordinator> {
   };
   struct Member {
     std::string id;
+    std::optional<std::string> instance_id;
+    std::string client_id, client_host;
     int32_t session_ms = 10000;
     int32_t rebalance_ms = 10000;
     std::vector<kafka::JoinProtocol> protocols;

@@ -15,7 +15,7 @@ void kafka_join_group(const std::shared_ptr<KafkaContext>& ctx, const kafka::Req
     r.error_code = req->group_id.empty() ? kafka::errors::kInvalidGroupId : kafka::errors::kGroupAuthorizationFailed;
     return reply(kafka::encode_join_group_response(h.api_version, r));
   }
-  ctx->groups->join(*req, h.api_version, std::move(reply));
+  ctx->groups->join(*req, h.api_version, h, std::move(reply));
 }
 
 void kafka_sync_group(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply) {

@@ -11,7 +11,8 @@ Result<JoinGroupRequest> parse_join_group_request(int16_t version, std::string_v
   req.session_timeout_ms = in.i32();
   req.rebalance_timeout_ms = version >= 1 ? in.i32() : req.session_timeout_ms;
   req.member_id = std::string(in.string());
-  if (version >= 5) (void)in.nullable_string();  // group_instance_id: static membership not kept
+  if (version >= 5)
+    if (auto instance = in.nullable_string()) req.group_instance_id = std::string(*instance);
   req.protocol_type = std::string(in.string());
   int32_t n = in.array_length(6).value_or(0);
   for (int32_t i = 0; i < n && in.ok(); ++i) {

@@ -23,6 +23,7 @@ struct JoinGroupRequest {
   int32_t session_timeout_ms = 10000;
   int32_t rebalance_timeout_ms = 10000;  // v1+; v0 uses the session timeout
   std::string member_id;
+  std::optional<std::string> group_instance_id;  // v5+; shown by DescribeGroups, not enforced
   std::string protocol_type;
   std::vector<JoinProtocol> protocols;
 };

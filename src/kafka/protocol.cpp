@@ -20,6 +20,11 @@ constexpr std::array kSupported{
     VersionRange{ApiKey::kHeartbeat, 0, 3},
     VersionRange{ApiKey::kLeaveGroup, 0, 3},
     VersionRange{ApiKey::kSyncGroup, 0, 3},
+    VersionRange{ApiKey::kDescribeGroups, 0, 4},
+    VersionRange{ApiKey::kListGroups, 0, 2},
+    VersionRange{ApiKey::kCreateTopics, 0, 4},
+    VersionRange{ApiKey::kDeleteTopics, 0, 3},
+    VersionRange{ApiKey::kDescribeConfigs, 0, 2},
     VersionRange{ApiKey::kMetadata, 0, 4},
     VersionRange{ApiKey::kApiVersions, 0, 2},
 };

@@ -43,12 +43,18 @@ inline constexpr int16_t kNone = 0;
 inline constexpr int16_t kOffsetOutOfRange = 1;
 inline constexpr int16_t kUnknownTopicOrPartition = 3;
 inline constexpr int16_t kRequestTimedOut = 7;  // also: the write queue is full
+inline constexpr int16_t kCoordinatorNotAvailable = 15;
 inline constexpr int16_t kInvalidTopicException = 17;
 inline constexpr int16_t kInvalidGroupId = 24;
 inline constexpr int16_t kUnknownMemberId = 25;
 inline constexpr int16_t kTopicAuthorizationFailed = 29;
 inline constexpr int16_t kGroupAuthorizationFailed = 30;
 inline constexpr int16_t kUnsupportedVersion = 35;
+inline constexpr int16_t kTopicAlreadyExists = 36;
+inline constexpr int16_t kInvalidPartitions = 37;
+inline constexpr int16_t kInvalidReplicationFactor = 38;
+inline constexpr int16_t kInvalidReplicaAssignment = 39;
+inline constexpr int16_t kInvalidConfig = 40;
 inline constexpr int16_t kInvalidRequest = 42;
 inline constexpr int16_t kKafkaStorageError = 56;
 }  // namespace errors
@@ -70,6 +76,8 @@ struct RequestHeader {
   int16_t api_version = 0;
   int32_t correlation_id = 0;
   std::optional<std::string> client_id;
+  // Not in the header: the peer's address as Kafka shows it ("/127.0.0.1"), set by the server.
+  std::string client_host;
   std::string_view body;  // the request after the header, valid while the frame is
 };
 

@@ -40,7 +40,11 @@ struct KafkaServer::State {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, std::shared_ptr<KafkaServer::State> server)
-      : socket_(std::move(socket)), server_(std::move(server)), idle_(socket_.get_executor()) {}
+      : socket_(std::move(socket)), server_(std::move(server)), idle_(socket_.get_executor()) {
+    boost::system::error_code ec;
+    auto peer = socket_.remote_endpoint(ec);
+    if (!ec) peer_ = "/" + peer.address().to_string();  // Kafka's form of a member's client_host
+  }
 
   void start() { asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->read_size(); }); }
   void close() {
@@ -101,6 +105,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     frame_.clear();
     auto header = parse_request_header(*frame);
     if (!header.ok()) return shut();
+    header->client_host = peer_;
     uint64_t seq = next_seq_++;
     owed_[seq] = Owed{header->correlation_id, std::nullopt, false};
     auto self = shared_from_this();
@@ -172,6 +177,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer idle_;
   char size_buf_[4];
   std::string frame_;
+  std::string peer_;
   std::map<uint64_t, Owed> owed_;
   uint64_t next_seq_ = 0;
   bool writing_ = false;
