@@ -100,6 +100,7 @@ kafka::Handler make_kafka_handler(std::shared_ptr<KafkaContext> ctx) {
         {kafka::ApiKey::kCreateTopics, kafka_create_topics},
         {kafka::ApiKey::kDeleteTopics, kafka_delete_topics},
         {kafka::ApiKey::kDescribeConfigs, kafka_describe_configs},
+        {kafka::ApiKey::kInitProducerId, kafka_init_producer_id},
     };
     for (const auto& [key, fn] : kHandlers)
       if (static_cast<int16_t>(key) == h.api_key) return fn(ctx, h, std::move(reply));

@@ -1,7 +1,8 @@
 // The Kafka broker: what each Kafka request means on the embedded log, behind the wire protocol
 // of src/kafka/. Answers ApiVersions, Metadata, Produce, Fetch, ListOffsets, the consumer group APIs
 // (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch,
-// ListGroups, DescribeGroups) and the admin APIs (CreateTopics, DeleteTopics, DescribeConfigs):
+// ListGroups, DescribeGroups), the admin APIs (CreateTopics, DeleteTopics, DescribeConfigs) and
+// InitProducerId for idempotent producers:
 // the APIs advertised by kafka::supported_versions(); the same topics the CLI and the REST Proxy show.
 #pragma once
 
@@ -46,6 +47,8 @@ void kafka_describe_groups(const std::shared_ptr<KafkaContext>& ctx, const kafka
 void kafka_create_topics(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 void kafka_delete_topics(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 void kafka_describe_configs(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
+// kafka_init_producer_id.cpp: producer ids for idempotent producers (kafka_producers.h).
+void kafka_init_producer_id(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 
 // A Kafka topic config (CreateTopics) applied to the log's: the log's own keys with its rules,
 // message.timestamp.type=CreateTime (what the log does), a null value as the default.

@@ -3,9 +3,11 @@
 // single-writer rule holds: a topic the ecosystem or a query owns is TOPIC_AUTHORIZATION_FAILED.
 #include <atomic>
 #include <cstdio>
+#include <map>
 #include <mutex>
 
 #include "api/kafka_broker.h"
+#include "api/kafka_producers.h"
 #include "kafka/produce.h"
 #include "kafka/record_batch.h"
 #include "log/topic_config.h"
@@ -53,10 +55,59 @@ struct Pending {
   }
 };
 
+// What an idempotent producer's batches do to one partition, decided before anything is stored
+// so that a sequence error refuses the whole partition, as Kafka does.
+struct ProducerPlan {
+  std::map<int64_t, ProducerEntry> entries;  // by producer id, as stored before this write
+  std::vector<SequenceCheck> checks;         // per batch
+  int16_t error_code = 0;
+};
+
+Result<ProducerPlan> plan_producers(const PartitionWrite& w, log::WriteTxn& txn) {
+  ProducerPlan plan;
+  std::map<int64_t, ProducerEntry> after;  // as if every batch so far were appended
+  for (const kafka::RecordBatch& b : w.batches) {
+    SequenceCheck& c = plan.checks.emplace_back();
+    if (b.producer_id < 0) continue;
+    if (b.producer_epoch < 0 || b.base_sequence < 0) {
+      plan.error_code = kafka::kInvalidRecord;
+      return plan;
+    }
+    if (!plan.entries.count(b.producer_id)) {
+      OS_ASSIGN_OR_RETURN(auto stored, txn.get(kProducerStore, producer_key(b.producer_id, w.topic, w.partition)));
+      ProducerEntry e;
+      if (stored) e = decode_producer_entry(*stored).value_or(ProducerEntry{});
+      plan.entries[b.producer_id] = e;
+      after[b.producer_id] = e;
+    }
+    int32_t last = last_sequence(b.base_sequence, static_cast<int32_t>(b.records.size()));
+    c = check_sequence(after[b.producer_id], b.producer_epoch, b.base_sequence, last);
+    if (c.kind == SequenceCheck::kError) {
+      plan.error_code = c.error_code;
+      return plan;
+    }
+    if (c.kind == SequenceCheck::kAppend) remember_batch(&after[b.producer_id], b.producer_epoch, {b.base_sequence, last, -1});
+  }
+  return plan;
+}
+
 Status append_partition(PartitionWrite& w, log::WriteTxn& txn) {
   w.result->base_offset = -1;  // the writer may run this more than once
+  w.result->error_code = kerr::kNone;
+  OS_ASSIGN_OR_RETURN(ProducerPlan plan, plan_producers(w, txn));
+  if (plan.error_code != kerr::kNone) {
+    w.result->error_code = plan.error_code;
+    return Status::ok();  // nothing stored; the answer says why
+  }
   size_t n = 0;
-  for (const kafka::RecordBatch& b : w.batches)
+  for (size_t i = 0; i < w.batches.size(); ++i) {
+    const kafka::RecordBatch& b = w.batches[i];
+    if (plan.checks[i].kind == SequenceCheck::kDuplicate) {
+      n += b.records.size();
+      if (w.result->base_offset < 0) w.result->base_offset = plan.checks[i].base_offset;
+      continue;
+    }
+    int64_t first = -1;
     for (const kafka::BatchRecord& r : b.records) {
       log::RecordData data;
       if (r.key) data.key = *r.key;
@@ -65,8 +116,16 @@ Status append_partition(PartitionWrite& w, log::WriteTxn& txn) {
       data.timestamp_ms = b.log_append_time || r.timestamp_ms < 0 ? log::kNowTimestamp : r.timestamp_ms;
       data.headers = w.headers[n++];
       OS_ASSIGN_OR_RETURN(Offset o, txn.append({w.topic, PartitionId(w.partition)}, data));
-      if (w.result->base_offset < 0) w.result->base_offset = o.v;
+      if (first < 0) first = o.v;
     }
+    if (w.result->base_offset < 0) w.result->base_offset = first;
+    if (b.producer_id >= 0) {
+      int32_t last = last_sequence(b.base_sequence, static_cast<int32_t>(b.records.size()));
+      remember_batch(&plan.entries[b.producer_id], b.producer_epoch, {b.base_sequence, last, first});
+    }
+  }
+  for (const auto& [id, entry] : plan.entries)
+    OS_RETURN_IF_ERROR(txn.put(kProducerStore, producer_key(id, w.topic, w.partition), encode_producer_entry(entry)));
   return Status::ok();
 }
 

@@ -25,6 +25,7 @@ constexpr std::array kSupported{
     VersionRange{ApiKey::kCreateTopics, 0, 4},
     VersionRange{ApiKey::kDeleteTopics, 0, 3},
     VersionRange{ApiKey::kDescribeConfigs, 0, 2},
+    VersionRange{ApiKey::kInitProducerId, 0, 1},
     VersionRange{ApiKey::kMetadata, 0, 4},
     VersionRange{ApiKey::kApiVersions, 0, 2},
 };

@@ -56,6 +56,9 @@ inline constexpr int16_t kInvalidReplicationFactor = 38;
 inline constexpr int16_t kInvalidReplicaAssignment = 39;
 inline constexpr int16_t kInvalidConfig = 40;
 inline constexpr int16_t kInvalidRequest = 42;
+inline constexpr int16_t kOutOfOrderSequenceNumber = 45;
+inline constexpr int16_t kInvalidProducerEpoch = 47;
+inline constexpr int16_t kTransactionalIdAuthorizationFailed = 53;
 inline constexpr int16_t kKafkaStorageError = 56;
 }  // namespace errors
 

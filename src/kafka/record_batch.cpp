@@ -80,6 +80,7 @@ std::optional<BatchError> decode_batches(std::string_view bytes, std::vector<Rec
     if (codec > static_cast<int>(Codec::kZstd))
       return BatchError{kUnsupportedCompressionType, "unknown compression codec " + std::to_string(codec)};
     if (b.attributes & 0x30) return BatchError{kInvalidRecord, "transactional and control batches are not accepted"};
+    if (count == 0) return BatchError{kInvalidRecord, "a record batch must hold at least one record"};
     if (count < 0 || count != last_offset_delta + 1)
       return BatchError{kCorruptMessage, "record count " + std::to_string(count) + " does not match lastOffsetDelta " +
                                              std::to_string(last_offset_delta)};

@@ -7,6 +7,7 @@
 #include "kafka/delete_topics.h"
 #include "kafka/describe_configs.h"
 #include "kafka/describe_groups.h"
+#include "kafka/init_producer_id.h"
 #include "kafka/list_groups.h"
 #include "kafka/protocol.h"
 #include "kafka/wire.h"
@@ -256,6 +257,34 @@ TEST_SUITE("kafka admin messages") {
       CHECK(r.ok());
       CHECK(r.remaining() == 0);
     }
+  }
+
+  TEST_CASE("InitProducerId: a nullable transactional id and a timeout in, throttle, error, id and epoch out") {
+    for (int16_t version : {0, 1}) {
+      CAPTURE(version);
+      Writer idempotent;
+      idempotent.nullable_string(std::nullopt);
+      idempotent.i32(60000);
+      auto req = parse_init_producer_id_request(version, idempotent.bytes());
+      REQUIRE(req.ok());
+      CHECK_FALSE(req->transactional_id.has_value());
+      CHECK(req->transaction_timeout_ms == 60000);
+      Writer transactional;
+      transactional.nullable_string("tx-1");
+      transactional.i32(1000);
+      auto tx = parse_init_producer_id_request(version, transactional.bytes());
+      REQUIRE(tx.ok());
+      CHECK(tx->transactional_id == "tx-1");
+      CHECK_FALSE(parse_init_producer_id_request(version, idempotent.bytes().substr(0, 3)).ok());
+    }
+    std::string body = encode_init_producer_id_response(errors::kNone, 42, 0);
+    Reader r(body);
+    CHECK(r.i32() == 0);
+    CHECK(r.i16() == 0);
+    CHECK(r.i64() == 42);
+    CHECK(r.i16() == 0);
+    CHECK(r.ok());
+    CHECK(r.remaining() == 0);
   }
 }
 
