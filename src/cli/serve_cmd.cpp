@@ -175,6 +175,11 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
                  !api::is_loopback_host(o.http.host) ? o.http.host.c_str() : kafka_options.host.c_str());
     return kExitUsage;
   }
+  // Kafka clients authenticate with SASL PLAIN, the token as password (any user name).
+  if (!o.api_token.empty())
+    kafka_options.sasl_plain = [token = o.api_token](std::string_view, std::string_view password) {
+      return api::constant_time_equal(password, token);
+    };
   auto opened = open_log(global, Access::kWriteOrCreate, o.sync_mode);
   if (!opened.ok()) return report(opened.status());
   log::Log& log = **opened;
@@ -326,7 +331,8 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
                   "the latest commit). Neither lets a power cut damage the log")
       ->check(CLI::IsMember({"durable", "lazy"}));
   cmd->add_option("--api-token", o->api_token,
-                  "Require 'Authorization: Bearer TOKEN' on every request but GET /health")
+                  "Require 'Authorization: Bearer TOKEN' on every request but GET /health, and SASL PLAIN "
+                  "with TOKEN as password on the Kafka listener")
       ->envname("ORDERSTREAM_API_TOKEN")
       ->type_name("TOKEN");
   cmd->add_flag("--allow-insecure", o->allow_insecure,

@@ -26,6 +26,8 @@ constexpr std::array kSupported{
     VersionRange{ApiKey::kDeleteTopics, 0, 3},
     VersionRange{ApiKey::kDescribeConfigs, 0, 2},
     VersionRange{ApiKey::kInitProducerId, 0, 1},
+    VersionRange{ApiKey::kSaslHandshake, 0, 1},
+    VersionRange{ApiKey::kSaslAuthenticate, 0, 1},
     VersionRange{ApiKey::kMetadata, 0, 4},
     VersionRange{ApiKey::kApiVersions, 0, 2},
 };

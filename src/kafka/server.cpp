@@ -40,7 +40,7 @@ struct KafkaServer::State {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, std::shared_ptr<KafkaServer::State> server)
-      : socket_(std::move(socket)), server_(std::move(server)), idle_(socket_.get_executor()) {
+      : socket_(std::move(socket)), server_(std::move(server)), idle_(socket_.get_executor()), gate_(server_->options.sasl_plain) {
     boost::system::error_code ec;
     auto peer = socket_.remote_endpoint(ec);
     if (!ec) peer_ = "/" + peer.address().to_string();  // Kafka's form of a member's client_host
@@ -69,7 +69,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void read_size() {
-    if (closed_) return;
+    if (closed_ || closing_) return;
     if (owed_.size() >= server_->options.max_in_flight) {
       paused_ = true;  // resumed by flush()
       return;
@@ -79,11 +79,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (ec) return self->shut();
       Reader r(std::string_view(self->size_buf_, 4));
       int32_t size = r.i32();
-      // Smaller than a header (key, version, correlation id) or larger than allowed: Kafka
-      // closes the connection, as there is no way to resynchronise the stream.
-      if (size < 8 || static_cast<size_t>(size) > self->server_->options.max_request_bytes) {
-        std::fprintf(stderr, "kafka: closing a connection that sent a %d-byte request (limit %zu)\n", size,
-                     self->server_->options.max_request_bytes);
+      const KafkaServerOptions& o = self->server_->options;
+      size_t limit = self->gate_.authenticated() ? o.max_request_bytes
+                                                 : std::min(o.max_request_bytes, kMaxUnauthenticatedRequestBytes);
+      // A bare SASL token may be short; a request holds at least key, version and correlation id.
+      int32_t smallest = self->gate_.expects_raw_token() ? 0 : 8;
+      // Beyond the bounds Kafka closes the connection, as there is no way to resynchronise the stream.
+      if (size < smallest || static_cast<size_t>(size) > limit) {
+        std::fprintf(stderr, "kafka: closing a connection that sent a %d-byte request (limit %zu)\n", size, limit);
         return self->shut();
       }
       self->frame_.resize(static_cast<size_t>(size));
@@ -103,11 +106,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // Kept alive until answered: the header's body is a view into it.
     auto frame = std::make_shared<std::string>(std::move(frame_));
     frame_.clear();
+    if (gate_.expects_raw_token()) return answer_gate(gate_.on_raw_token(*frame), 0, true);
     auto header = parse_request_header(*frame);
     if (!header.ok()) return shut();
+    SaslGate::Step step = gate_.on_request(*header);
+    if (step.kind != SaslGate::Step::kPass) return answer_gate(std::move(step), header->correlation_id, false);
     header->client_host = peer_;
     uint64_t seq = next_seq_++;
-    owed_[seq] = Owed{header->correlation_id, std::nullopt, false};
+    owed_[seq] = Owed{header->correlation_id, std::nullopt, false, false, false};
     auto self = shared_from_this();
     struct Once {
       std::shared_ptr<Connection> conn;
@@ -138,22 +144,37 @@ class Connection : public std::enable_shared_from_this<Connection> {
     flush();
   }
 
+  // What the SASL gate decided instead of the broker: an answer (in order with the others), or
+  // closing the connection.
+  void answer_gate(SaslGate::Step step, int32_t correlation, bool raw) {
+    if (!step.why.empty()) std::fprintf(stderr, "kafka: %s: %s\n", peer_.c_str(), step.why.c_str());
+    if (step.kind == SaslGate::Step::kClose) return shut();
+    owed_[next_seq_++] = Owed{correlation, std::move(step.body), true, raw, step.close_after};
+    flush();
+  }
+
   // Writes the answers that are ready, in request order.
   void flush() {
     if (closed_ || writing_) return;
     std::string out;
-    while (!owed_.empty() && owed_.begin()->second.ready) {
+    bool close_after = false;
+    while (!owed_.empty() && owed_.begin()->second.ready && !close_after) {
       Owed& o = owed_.begin()->second;
       if (o.body) {
         Writer w;
-        w.i32(static_cast<int32_t>(4 + o.body->size()));
-        w.i32(o.correlation);
+        w.i32(static_cast<int32_t>((o.raw ? 0 : 4) + o.body->size()));
+        if (!o.raw) w.i32(o.correlation);  // a bare SASL token's reply has no response header
         w.raw(*o.body);
         out += w.take();
       }
+      close_after = o.close_after;
       owed_.erase(owed_.begin());
     }
-    if (paused_ && owed_.size() < server_->options.max_in_flight) {
+    if (close_after) {
+      closing_ = true;  // nothing more is read or answered
+      owed_.clear();
+    }
+    if (paused_ && !closing_ && owed_.size() < server_->options.max_in_flight) {
       paused_ = false;
       read_size();
     }
@@ -162,7 +183,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     auto buf = std::make_shared<std::string>(std::move(out));
     asio::async_write(socket_, asio::buffer(*buf), [self = shared_from_this(), buf](boost::system::error_code ec, size_t) {
       self->writing_ = false;
-      if (ec) return self->shut();
+      if (ec || self->closing_) return self->shut();
       self->flush();
     });
   }
@@ -171,6 +192,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     int32_t correlation;
     std::optional<std::string> body;
     bool ready;
+    bool raw;          // a reply to a bare SASL token: no response header
+    bool close_after;  // close the connection once written (a failed authentication)
   };
   tcp::socket socket_;
   std::shared_ptr<KafkaServer::State> server_;
@@ -183,6 +206,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
   bool paused_ = false;
   bool closed_ = false;
+  bool closing_ = false;  // closed once the last answer is written
+  SaslGate gate_;
 };
 
 namespace {

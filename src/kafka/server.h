@@ -15,6 +15,7 @@
 
 #include "common/status.h"
 #include "kafka/protocol.h"
+#include "kafka/sasl.h"
 
 namespace orderstream::kafka {
 
@@ -30,6 +31,9 @@ struct KafkaServerOptions {
   // until its answer is sent): a client that pipelines a commit and then a fetch of it must see
   // the commit, which handling both at once would not guarantee.
   size_t max_in_flight = 1;
+  // Set: every connection authenticates with SASL PLAIN before anything but ApiVersions
+  // (kafka/sasl.h); empty: a PLAINTEXT listener.
+  PlainCheck sasl_plain;
 };
 
 // Completes one request with its response body (the server adds the size and the response
