@@ -106,6 +106,9 @@ Status parse_create(const std::string& body, log::TopicInfo* t) {
 void create_topic(const std::shared_ptr<const TopicsContext>& ctx, RouteRequest&& r, const Responder& res) {
   log::TopicInfo t;
   if (Status st = parse_create(r.req.body(), &t); !st.is_ok()) return res.send(status_response(st));
+  // "__" names and the ecosystem's and queries' topics are created only by their owners, as
+  // Kafka's CreateTopics here refuses them too.
+  if (auto refusal = ctx->owns.topic_refusal(t.name)) return res.send(forbidden(*refusal));
   run_on_writer(*ctx, res, [ctx, t] {
     Status st = ctx->base->log->create_topic(t.name, t.partitions, t.config);
     if (st.is_ok()) st = ctx->base->log->sync();  // as durable as the CLI's own path makes it

@@ -2,6 +2,7 @@
 // forging the ecosystem's facts, moving its tasks' offsets, numbers that only half parse, and
 // fetches asking for unbounded answers. Each must be refused with a JSON error and write nothing,
 // or be served within documented bounds.
+#include "e2e/cli_run.h"
 #include "e2e/hostile_fixture.h"
 
 using namespace orderstream::test;
@@ -33,6 +34,22 @@ TEST_SUITE("e2e hostile api") {
     }
     CHECK(s.get("/v1/orders/g2?timeout=0").status == 504);  // no such order came to exist
     check_log_untouched(s, before);
+  }
+
+  TEST_CASE("the admin API creates no topic with a reserved or owned name") {
+    ServerFixture s;
+    s.start(2);
+    for (const char* name : {"__consumer_offsets", "__sql_mine", "orders"}) {
+      HttpResult r = s.post("/v1/admin/topics", std::string(R"({"name":")") + name + R"(","partitions":1})");
+      CHECK_MESSAGE(r.status == 403, name << ": " << r.body);
+      CHECK(has(r.body, "PermissionDenied"));
+    }
+    CliRun topics = run_cli(s.dir.str(), {"--data-dir", s.data_dir(), "topics", "list"});
+    REQUIRE_MESSAGE(topics.code == 0, topics.err);
+    CHECK(has(topics.out, "orders"));
+    CHECK_FALSE(has(topics.out, "__consumer_offsets"));
+    CHECK_FALSE(has(topics.out, "__sql_mine"));
+    CHECK(s.post("/v1/admin/topics", R"({"name":"mine","partitions":1})").status == 201);
   }
 
   TEST_CASE("a stream task's consumer group cannot be joined, committed or streamed by a client") {
