@@ -158,43 +158,43 @@ int after_sync(int fd, int64_t mark, int rc) {
   return rc;
 }
 
-// The mode argument exists only with O_CREAT/O_TMPFILE.
-mode_t mode_of(int flags, va_list ap) {
-  return (flags & (O_CREAT | O_TMPFILE)) ? static_cast<mode_t>(va_arg(ap, int)) : 0;
+// The fd after watch(): what each open wrapper returns.
+int watched(int fd, const char* path, int flags) {
+  watch(fd, path, flags);
+  return fd;
 }
 
 }  // namespace
+
+// The mode argument of a variadic open, present only with O_CREAT/O_TMPFILE. A macro, as
+// va_start must run in the variadic function itself.
+#define SHIM_OPEN_MODE(flags)                                                               \
+  mode_t mode = 0;                                                                          \
+  if ((flags) & (O_CREAT | O_TMPFILE)) {                                                    \
+    va_list ap;                                                                             \
+    va_start(ap, flags);                                                                    \
+    mode = static_cast<mode_t>(va_arg(ap, int));                                            \
+    va_end(ap);                                                                             \
+  }
 
 extern "C" {
 
 int open(const char* path, int flags, ...) {
   static auto o = real<open_fn>("open");
-  va_list ap;
-  va_start(ap, flags);
-  int fd = o(path, flags, mode_of(flags, ap));
-  va_end(ap);
-  watch(fd, path, flags);
-  return fd;
+  SHIM_OPEN_MODE(flags);
+  return watched(o(path, flags, mode), path, flags);
 }
 
 int open64(const char* path, int flags, ...) {
   static auto o = real<open_fn>("open64");
-  va_list ap;
-  va_start(ap, flags);
-  int fd = o(path, flags, mode_of(flags, ap));
-  va_end(ap);
-  watch(fd, path, flags);
-  return fd;
+  SHIM_OPEN_MODE(flags);
+  return watched(o(path, flags, mode), path, flags);
 }
 
 int openat(int dirfd, const char* path, int flags, ...) {
   static auto o = real<openat_fn>("openat");
-  va_list ap;
-  va_start(ap, flags);
-  int fd = o(dirfd, path, flags, mode_of(flags, ap));
-  va_end(ap);
-  watch(fd, path, flags);
-  return fd;
+  SHIM_OPEN_MODE(flags);
+  return watched(o(dirfd, path, flags, mode), path, flags);
 }
 
 int close(int fd) {
