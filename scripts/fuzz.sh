@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(json_codec http_request)
+[ ${#targets[@]} -gt 0 ] || targets=(json_codec http_request kafka_request)
 if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ not found; install clang-14 and libclang-rt-14-dev" >&2
   exit 2
@@ -27,6 +27,7 @@ for t in "${targets[@]}"; do
   case $t in
     json_codec) extra=(-dict="$root/tests/fuzz/json.dict") ;;
     http_request) extra=(-dict="$root/tests/fuzz/http.dict" -len_control=0) ;;
+    kafka_request) extra=(-len_control=0) ;;
   esac
   echo "== $t: ${seconds}s" >&2
   # -timeout: one input may not take longer than 30 s (the HTTP target aborts a hang after 10 s).
