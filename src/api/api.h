@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "api/http_vocabulary.h"
+#include "api/live_groups.h"
 #include "common/metrics.h"
 #include "http/router.h"
 #include "log/group_writer.h"
@@ -25,13 +26,15 @@ namespace orderstream::api {
 
 // What every route group shares, one instance for all: the log they read and long-poll, the
 // group writer their writes and durable answers go through, the io_context for their timers
-// (set once the Server exists, before it starts) and the bounds of a client's ?timeout=.
+// (set once the Server exists, before it starts), the bounds of a client's ?timeout= and which
+// protocol's members hold each consumer group.
 struct RouteBase {
   log::Log* log = nullptr;
   log::GroupWriter* writer = nullptr;
   boost::asio::io_context* io = nullptr;
   int default_timeout_ms = 10000;
   int max_timeout_ms = 300000;
+  std::shared_ptr<LiveGroups> live_groups = std::make_shared<LiveGroups>();
 };
 
 // The single-writer rule, given by the layer that knows who owns what (serve wires it to

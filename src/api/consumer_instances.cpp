@@ -139,6 +139,13 @@ Result<std::shared_ptr<ConsumerInstance>> ConsumerInstances::create(const std::s
   return inst;
 }
 
+size_t ConsumerInstances::live_members(const std::string& group) {
+  std::lock_guard lock(mu_);
+  expire_locked(std::chrono::steady_clock::now());
+  auto g = groups_.find(group);
+  return g == groups_.end() ? 0 : g->second.members.size();
+}
+
 std::shared_ptr<ConsumerInstance> ConsumerInstances::find(const std::string& group,
                                                           const std::string& name) {
   auto now = std::chrono::steady_clock::now();

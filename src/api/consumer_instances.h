@@ -127,6 +127,8 @@ class ConsumerInstances {
   // topic's partition count changed (deleted, or recreated) or an earlier rebalance failed.
   // Also marks inst used. NotFound when inst is no member any more (deleted or expired).
   Status refresh(const ConsumerInstance& inst);
+  // Instances of `group` now, the idle ones expired first (LiveGroups).
+  size_t live_members(const std::string& group);
 
  private:
   struct Member {

@@ -24,6 +24,7 @@ void kafka_offset_commit(const std::shared_ptr<KafkaContext>& ctx, const kafka::
   int16_t whole = kafka::errors::kNone;
   if (req->group_id.empty()) whole = kInvalidGroupId;
   else if (ctx->owns.group_refusal(req->group_id)) whole = kGroupAuthorizationFailed;
+  else if (ctx->base->live_groups->rest_proxy(req->group_id)) whole = kafka::errors::kUnknownMemberId;
   else whole = ctx->groups->check_commit(req->group_id, req->generation_id, req->member_id);
   auto results = std::make_shared<std::vector<kafka::TopicErrors>>();
   auto offsets = std::make_shared<std::vector<std::pair<log::TopicPartition, Offset>>>();

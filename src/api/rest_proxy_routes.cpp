@@ -62,6 +62,8 @@ void create_instance(const Ctx& ctx, RouteRequest&& r, Responder res) {
   // A stream task's group: an instance in it would move the task's committed offsets.
   if (auto refusal = ctx->api->owns.group_refusal(group))
     return res.send(proxy_error(bhttp::status::forbidden, 40301, *refusal));
+  if (size_t n = ctx->api->base->live_groups->kafka(group))
+    return res.send(proxy_error(bhttp::status::conflict, 40900, group_held_message(group, n, "Kafka")));
   simdjson::dom::parser parser;
   simdjson::dom::object obj;
   std::string body = r.req.body().empty() ? "{}" : r.req.body();
@@ -324,6 +326,11 @@ void get_offsets(const Ctx& ctx, RouteRequest&& r, Responder res) {
 
 void add_rest_proxy_routes(Router& router, const std::shared_ptr<const TopicsContext>& api) {
   auto ctx = std::make_shared<ProxyContext>(api);
+  // Weak: the base outlives the routes, which hold the context.
+  api->base->live_groups->set_rest_proxy([weak = std::weak_ptr<ProxyContext>(ctx)](const std::string& group) {
+    auto c = weak.lock();
+    return c ? c->instances().live_members(group) : size_t{0};
+  });
   auto bind = [ctx](void (*fn)(const Ctx&, RouteRequest&&, Responder)) {
     return [ctx, fn](RouteRequest&& r, Responder res) { fn(ctx, std::move(r), std::move(res)); };
   };

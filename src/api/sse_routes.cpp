@@ -212,6 +212,8 @@ void stream_topic(const std::shared_ptr<const TopicsContext>& ctx, RouteRequest&
   s->group = r.query.count("group") ? r.query.at("group") : "";
   if (auto refusal = ctx->owns.group_refusal(s->group); refusal && !s->group.empty())
     return res.send(proxy_error(bhttp::status::forbidden, 40301, *refusal));
+  if (size_t n = s->group.empty() ? 0 : ctx->base->live_groups->kafka(s->group))
+    return res.send(proxy_error(bhttp::status::conflict, 40900, group_held_message(s->group, n, "Kafka")));
   auto start = start_positions(*ctx->base->log, *info, r, s->group);
   if (!start.ok()) return res.send(proxy_error(bhttp::status::bad_request, 400, start.status().message()));
   s->positions = std::move(*start);

@@ -255,6 +255,11 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   kafka_ctx->default_partitions = o.partitions;
   kafka_ctx->owns = topics_ctx->owns;
   kafka_ctx->groups = api::GroupCoordinator::make(server.io());
+  // Weak: the coordinator's timer must not outlive the io_context through the base.
+  base->live_groups->set_kafka([weak = std::weak_ptr<api::GroupCoordinator>(kafka_ctx->groups)](const std::string& g) {
+    auto c = weak.lock();
+    return c ? c->members(g) : size_t{0};
+  });
   std::optional<kafka::KafkaServer> kafka_server;
   if (kafka_on) {
     kafka_ctx->advertised_host = kafka_options.host == "0.0.0.0" || kafka_options.host == "::" ? "127.0.0.1" : kafka_options.host;

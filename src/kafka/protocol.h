@@ -45,6 +45,7 @@ inline constexpr int16_t kUnknownTopicOrPartition = 3;
 inline constexpr int16_t kRequestTimedOut = 7;  // also: the write queue is full
 inline constexpr int16_t kCoordinatorNotAvailable = 15;
 inline constexpr int16_t kInvalidTopicException = 17;
+inline constexpr int16_t kInconsistentGroupProtocol = 23;
 inline constexpr int16_t kInvalidGroupId = 24;
 inline constexpr int16_t kUnknownMemberId = 25;
 inline constexpr int16_t kTopicAuthorizationFailed = 29;

@@ -42,6 +42,15 @@ inline std::vector<std::pair<int32_t, std::string>> kafka_responses(const std::s
   return out;
 }
 
+// In a response that starts with [topics: name, [partitions: index, ...]], with one topic of one
+// partition (Produce, OffsetCommit): moves `r` past the index, to that partition's own fields.
+inline void enter_only_partition(kafka::Reader& r) {
+  REQUIRE(r.array_length() == 1);
+  r.string();
+  REQUIRE(r.array_length() == 1);
+  r.i32();
+}
+
 // One connection; call() sends a request and waits for its answer.
 class KafkaWireClient {
  public:
