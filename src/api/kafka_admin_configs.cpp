@@ -1,10 +1,8 @@
 // DescribeConfigs for topics and this broker, and the Kafka config names CreateTopics accepts:
 // a topic's configs are what the log stores (log/topic_config.h: cleanup.policy, retention.ms,
-// retention.bytes, delete.retention.ms) plus message.timestamp.type, which the log fixes at
-// CreateTime (Produce keeps each record's own timestamp). The log keeps values, not whether a
-// value was set: one equal to the default is reported as the default. Nothing here is alterable
-// over Kafka (no AlterConfigs), so only the log's own keys are not read-only: the admin API and
-// the CLI alter them.
+// retention.bytes, delete.retention.ms, message.timestamp.type). The log keeps values, not
+// whether a value was set: one equal to the default is reported as the default. Nothing here is
+// alterable over Kafka (no AlterConfigs); the admin API and the CLI alter them.
 #include <algorithm>
 
 #include "api/kafka_broker.h"
@@ -17,9 +15,6 @@ namespace {
 
 namespace kerr = kafka::errors;
 namespace source = kafka::config_source;
-
-constexpr const char* kTimestampType = "message.timestamp.type";
-constexpr const char* kCreateTime = "CreateTime";
 
 // The broker-wide key whose default a topic config overrides (Kafka's synonym).
 std::string broker_key(const std::string& topic_key) {
@@ -37,7 +32,6 @@ std::vector<TopicConfigRow> topic_config_rows(const log::TopicConfig& config) {
   std::vector<TopicConfigRow> rows;
   auto values = log::config_entries(config), defaults = log::config_entries(log::TopicConfig{});
   for (size_t i = 0; i < values.size(); ++i) rows.push_back({values[i].first, values[i].second, defaults[i].second});
-  rows.push_back({kTimestampType, kCreateTime, kCreateTime, true});
   return rows;
 }
 
@@ -106,11 +100,6 @@ void describe_broker(const KafkaContext& ctx, const kafka::DescribeConfigsResour
 Status apply_kafka_topic_config(log::TopicConfig* config, const std::string& name,
                                 const std::optional<std::string>& value) {
   if (!value) return Status::ok();  // Kafka's null value: keep the default
-  if (name == kTimestampType) {
-    if (*value == kCreateTime) return Status::ok();
-    return invalid_argument(std::string(kTimestampType) + " must be CreateTime (records keep the producer's timestamp), got '" +
-                            *value + "'");
-  }
   return log::apply_config(config, name + "=" + *value);  // unknown keys and bad values: its message
 }
 

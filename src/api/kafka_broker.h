@@ -51,7 +51,7 @@ void kafka_describe_configs(const std::shared_ptr<KafkaContext>& ctx, const kafk
 void kafka_init_producer_id(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestHeader& h, kafka::Reply reply);
 
 // A Kafka topic config (CreateTopics) applied to the log's: the log's own keys with its rules,
-// message.timestamp.type=CreateTime (what the log does), a null value as the default.
+// a null value as the default.
 // InvalidArgument (Kafka's INVALID_CONFIG) for any other key or value, with the reason.
 Status apply_kafka_topic_config(log::TopicConfig* config, const std::string& name,
                                 const std::optional<std::string>& value);

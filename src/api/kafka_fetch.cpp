@@ -53,14 +53,23 @@ Result<std::vector<kafka::FetchTopicResult>> read_fetch(const log::Log& log, con
         pr.error_code = kafka::errors::kOffsetOutOfRange;
         continue;
       }
-      kafka::RecordBatch batch;
+      // A LogAppendTime topic's records carry the log's time, which Kafka clients read from the
+      // batch (its max timestamp, attribute bit 3): one batch per append time, so each record
+      // keeps its own.
+      bool log_append_time = info->config.timestamp_type == log::TimestampType::kLogAppendTime;
+      std::vector<kafka::RecordBatch> batches;
       size_t partition_bytes = 0;
       size_t limit = std::min(budget, static_cast<size_t>(std::max(p.max_bytes, 1)));
       auto next = view.scan(tp, Offset(p.fetch_offset), kMaxRecordsPerPartition, [&](const log::RecordView& r) {
         size_t size = (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0) + r.encoded_headers.size() + 24;
         // At least one record, so a record larger than the limit still gets through (as Kafka).
-        if (!batch.records.empty() && partition_bytes + size > limit) return false;
-        if (batch.records.empty()) batch.base_offset = r.offset.v;
+        if (!batches.empty() && partition_bytes + size > limit) return false;
+        if (batches.empty() || (log_append_time && batches.back().records.front().timestamp_ms != r.timestamp_ms)) {
+          kafka::RecordBatch& b = batches.emplace_back();
+          b.base_offset = r.offset.v;
+          if (log_append_time) b.attributes = 0x08;
+        }
+        kafka::RecordBatch& batch = batches.back();
         kafka::BatchRecord& rec = batch.records.emplace_back();
         rec.timestamp_ms = r.timestamp_ms;
         rec.offset_delta = static_cast<int32_t>(r.offset.v - batch.base_offset);
@@ -74,8 +83,8 @@ Result<std::vector<kafka::FetchTopicResult>> read_fetch(const log::Log& log, con
         pr.error_code = kafka::errors::kKafkaStorageError;  // a damaged record
         continue;
       }
-      if (batch.records.empty()) continue;
-      pr.records = kafka::encode_batch(batch);
+      if (batches.empty()) continue;
+      for (const kafka::RecordBatch& b : batches) pr.records += kafka::encode_batch(b);
       *bytes += pr.records.size();
       budget -= std::min(budget, pr.records.size());
       if (budget == 0) budget = 1;  // later partitions still answer, empty

@@ -38,6 +38,7 @@ int16_t error_for(const Status& st) {
 struct PartitionWrite {
   std::string topic;
   int32_t partition = 0;
+  bool log_append_time = false;  // the topic's message.timestamp.type: the answer gives the time
   std::vector<kafka::RecordBatch> batches;
   std::vector<std::vector<log::Header>> headers;  // per record, in order: RecordData points here
   kafka::ProducePartitionResult* result = nullptr;
@@ -126,6 +127,7 @@ Status append_partition(PartitionWrite& w, log::WriteTxn& txn) {
   }
   for (const auto& [id, entry] : plan.entries)
     OS_RETURN_IF_ERROR(txn.put(kProducerStore, producer_key(id, w.topic, w.partition), encode_producer_entry(entry)));
+  w.result->log_append_time_ms = w.log_append_time ? txn.now_ms() : -1;
   return Status::ok();
 }
 
@@ -186,6 +188,7 @@ void kafka_produce(const std::shared_ptr<KafkaContext>& ctx, const kafka::Reques
       auto w = std::make_shared<PartitionWrite>();
       w->topic = t.name;
       w->partition = p.index;
+      w->log_append_time = info.ok() && info->config.timestamp_type == log::TimestampType::kLogAppendTime;
       if (auto bad = kafka::decode_batches(*p.records, &w->batches)) {
         pr.error_code = bad->code;
         std::fprintf(stderr, "kafka: produce to %s/%d refused: %s\n", t.name.c_str(), p.index, bad->message.c_str());

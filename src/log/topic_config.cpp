@@ -27,6 +27,12 @@ Status apply_config(TopicConfig* c, std::string_view kv) {
     else return invalid_argument("cleanup.policy must be delete or compact, got '" + std::string(v) + "'");
     return Status::ok();
   }
+  if (key == "message.timestamp.type") {
+    if (v == "CreateTime") c->timestamp_type = TimestampType::kCreateTime;
+    else if (v == "LogAppendTime") c->timestamp_type = TimestampType::kLogAppendTime;
+    else return invalid_argument("message.timestamp.type must be CreateTime or LogAppendTime, got '" + std::string(v) + "'");
+    return Status::ok();
+  }
   int64_t* field = key == "retention.ms"          ? &c->retention_ms
                    : key == "retention.bytes"     ? &c->retention_bytes
                    : key == "delete.retention.ms" ? &c->delete_retention_ms
@@ -34,7 +40,7 @@ Status apply_config(TopicConfig* c, std::string_view kv) {
   if (!field)
     return invalid_argument("unknown topic config '" + std::string(key) +
                             "' (known: cleanup.policy, retention.ms, retention.bytes, "
-                            "delete.retention.ms)");
+                            "delete.retention.ms, message.timestamp.type)");
   OS_ASSIGN_OR_RETURN(*field, parse_int(key, v, key == "delete.retention.ms" ? 0 : -1));
   return Status::ok();
 }
@@ -43,7 +49,8 @@ std::vector<std::pair<std::string, std::string>> config_entries(const TopicConfi
   return {{"cleanup.policy", c.cleanup_policy == CleanupPolicy::kCompact ? "compact" : "delete"},
           {"retention.ms", std::to_string(c.retention_ms)},
           {"retention.bytes", std::to_string(c.retention_bytes)},
-          {"delete.retention.ms", std::to_string(c.delete_retention_ms)}};
+          {"delete.retention.ms", std::to_string(c.delete_retention_ms)},
+          {"message.timestamp.type", c.timestamp_type == TimestampType::kLogAppendTime ? "LogAppendTime" : "CreateTime"}};
 }
 
 std::string format_config(const TopicConfig& c, char sep) {

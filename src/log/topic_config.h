@@ -11,12 +11,16 @@
 namespace orderstream::log {
 
 enum class CleanupPolicy { kDelete, kCompact };
+// Which time a record keeps: its producer's (CreateTime) or the log's when appended
+// (LogAppendTime), Kafka's message.timestamp.type.
+enum class TimestampType { kCreateTime, kLogAppendTime };
 
 struct TopicConfig {
   CleanupPolicy cleanup_policy = CleanupPolicy::kDelete;
   int64_t retention_ms = 7LL * 24 * 3600 * 1000;  // -1 = keep forever (Kafka default: 7 days)
   int64_t retention_bytes = -1;                   // per partition; -1 = no limit
   int64_t delete_retention_ms = 24LL * 3600 * 1000;  // how long tombstones survive compaction
+  TimestampType timestamp_type = TimestampType::kCreateTime;
 
   bool operator==(const TopicConfig&) const = default;
 };

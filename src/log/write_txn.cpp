@@ -33,7 +33,8 @@ Result<Offset> WriteTxn::append(const TopicPartition& tp, const RecordData& reco
     OS_ASSIGN_OR_RETURN(TopicState * t, mlog_->find_topic(tp.topic));
     std::shared_lock lock(mlog_->topics_mu);  // alter_topic may change the config
     last_ = LastPartition{tp.topic, tp.partition, state,
-                          t->info.config.cleanup_policy == CleanupPolicy::kCompact};
+                          t->info.config.cleanup_policy == CleanupPolicy::kCompact,
+                          t->info.config.timestamp_type == TimestampType::kLogAppendTime};
   }
   PartitionState* s = last_.state;
   if (!record.key && last_.compacted)
@@ -44,7 +45,7 @@ Result<Offset> WriteTxn::append(const TopicPartition& tp, const RecordData& reco
     return invalid_argument("record of " + std::to_string(payload) + " bytes exceeds the limit of " +
                             std::to_string(format::kMaxPayloadSize));
   Offset off = s->end;
-  int64_t ts = record.timestamp_ms == kNowTimestamp ? now_ms_ : record.timestamp_ms;
+  int64_t ts = record.timestamp_ms == kNowTimestamp || last_.log_append_time ? now_ms_ : record.timestamp_ms;
   size_t size = encoded_size(record);
   // MDB_APPEND: offsets only grow, so LMDB can skip the search and fill pages densely.
   char key[8];

@@ -61,6 +61,7 @@ class WriteTxn : public ReadView {
     PartitionId partition;
     PartitionState* state = nullptr;  // points into dirty_ (stable: values are heap-allocated)
     bool compacted = false;
+    bool log_append_time = false;  // message.timestamp.type=LogAppendTime: the txn's clock wins
   };
   LastPartition last_;
 };

@@ -15,7 +15,6 @@ using orderstream::kafka::Writer;
 namespace {
 
 constexpr int16_t kInitProducerId = 22;
-constexpr int16_t kProduce = 0;
 
 struct ProducerId {
   int16_t error = 0;
@@ -39,11 +38,6 @@ ProducerId init_producer_id(KafkaWireClient& c, std::optional<std::string> trans
   return p;
 }
 
-struct Produced {
-  int16_t error = 0;
-  int64_t base_offset = -1;
-};
-
 // One batch of `count` records to topic/partition 0 from producer (id, epoch) at `sequence`.
 Produced produce(KafkaWireClient& c, const std::string& topic, int64_t id, int16_t epoch, int32_t sequence, int count) {
   orderstream::kafka::RecordBatch b;
@@ -56,24 +50,7 @@ Produced produce(KafkaWireClient& c, const std::string& topic, int64_t id, int16
     r.offset_delta = i;
     r.value = "seq-" + std::to_string(sequence + i);
   }
-  Writer w;
-  w.nullable_string(std::nullopt);  // transactional id
-  w.i16(-1);                         // acks=all
-  w.i32(30000);
-  w.array_length(1);
-  w.string(topic);
-  w.array_length(1);
-  w.i32(0);
-  w.nullable_bytes(orderstream::kafka::encode_batch(b));
-  auto body = c.call(kProduce, 3, w.take());
-  REQUIRE(body.has_value());
-  Reader r(*body);
-  enter_only_partition(r);
-  Produced p;
-  p.error = r.i16();
-  p.base_offset = r.i64();
-  REQUIRE(r.ok());
-  return p;
+  return produce_batch(c, topic, b);
 }
 
 }  // namespace

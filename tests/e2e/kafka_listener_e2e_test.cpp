@@ -81,6 +81,32 @@ TEST_SUITE("e2e kafka listener") {
     CHECK_MESSAGE(!has(late.out, "a\n"), late.out);
   }
 
+  TEST_CASE("a LogAppendTime topic keeps the log's time, answers it to the producer and marks fetched batches so") {
+    ServerFixture s;
+    s.start(1);
+    REQUIRE(s.post("/v1/admin/topics", R"({"name":"stamped","partitions":1,"configs":{"message.timestamp.type":"LogAppendTime"}})")
+                .status == 201);
+    KafkaWireClient c(s.kafka_port);
+    orderstream::kafka::RecordBatch b;
+    for (int i = 0; i < 2; ++i) {
+      auto& r = b.records.emplace_back();
+      r.timestamp_ms = 1000 + i;  // the producer's clock, far in the past
+      r.offset_delta = i;
+      r.value = "v" + std::to_string(i);
+    }
+    Produced p = produce_batch(c, "stamped", b);
+    REQUIRE(p.error == 0);
+    CHECK(p.log_append_time_ms > 1600000000000);
+    CHECK(produce_batch(c, "clicks", b).log_append_time_ms == -1);  // CreateTime: none
+    // kcat's %T is the record's timestamp; librdkafka reads a LogAppendTime batch's from the batch.
+    CliRun read = kcat_run(s, {"-C", "-t", "stamped", "-e", "-q", "-f", "%T %s\\n"});
+    REQUIRE_MESSAGE(read.code == 0, read.err);
+    std::string want = std::to_string(p.log_append_time_ms);
+    CHECK(read.out == want + " v0\n" + want + " v1\n");
+    CliRun kept = kcat_run(s, {"-C", "-t", "clicks", "-e", "-q", "-f", "%T\\n"});
+    CHECK(kept.out == "1000\n1001\n");
+  }
+
   TEST_CASE("kcat lists the log's topics and partitions, and a topic it asks for is auto-created") {
     ServerFixture s;
     s.start(2);

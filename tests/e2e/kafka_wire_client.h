@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "kafka/record_batch.h"
 #include "kafka/wire.h"
 #include "support/http_client.h"
 
@@ -80,5 +81,34 @@ class KafkaWireClient {
   RawSocket sock_;
   int32_t next_ = 1;
 };
+
+struct Produced {
+  int16_t error = 0;
+  int64_t base_offset = -1;
+  int64_t log_append_time_ms = -1;
+};
+
+// A Produce v3 with one batch for topic/partition 0, acks=all: that partition's answer.
+inline Produced produce_batch(KafkaWireClient& c, const std::string& topic, const kafka::RecordBatch& batch) {
+  kafka::Writer w;
+  w.nullable_string(std::nullopt);  // transactional id
+  w.i16(-1);                         // acks=all
+  w.i32(30000);
+  w.array_length(1);
+  w.string(topic);
+  w.array_length(1);
+  w.i32(0);
+  w.nullable_bytes(kafka::encode_batch(batch));
+  auto body = c.call(0, 3, w.take());
+  REQUIRE(body.has_value());
+  kafka::Reader r(*body);
+  enter_only_partition(r);
+  Produced p;
+  p.error = r.i16();
+  p.base_offset = r.i64();
+  p.log_append_time_ms = r.i64();
+  REQUIRE(r.ok());
+  return p;
+}
 
 }  // namespace orderstream::test

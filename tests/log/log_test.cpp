@@ -310,6 +310,25 @@ TEST_SUITE("log") {
     CHECK(*next == Offset(10));
   }
 
+  TEST_CASE("a LogAppendTime topic stamps every record with the append time, whatever it was given") {
+    LogFixture f;
+    TopicConfig config;
+    config.timestamp_type = TimestampType::kLogAppendTime;
+    f.create("stamped", 1, config);
+    f.create("kept", 1);
+    f.append("stamped", 0, {{"a", "1", 42}});
+    f.append("kept", 0, {{"a", "1", 42}});
+    auto stamped = f.read_all("stamped", 0);
+    REQUIRE(stamped.size() == 1);
+    CHECK(stamped[0].timestamp_ms > 1600000000000);
+    CHECK(f.read_all("kept", 0)[0].timestamp_ms == 42);
+    // Altering the config takes effect for the next append.
+    TopicConfig create_time;
+    REQUIRE_OK(f.log->alter_topic("stamped", create_time));
+    f.append("stamped", 0, {{"b", "2", 43}});
+    CHECK(f.read_all("stamped", 0)[1].timestamp_ms == 43);
+  }
+
   TEST_CASE("offset_for_time finds the first record at or after a timestamp") {
     LogFixture f;
     f.create("t");

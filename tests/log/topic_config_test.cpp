@@ -24,16 +24,18 @@ TEST_SUITE("topic_config") {
     c.retention_ms = -1;
     c.retention_bytes = 1 << 20;
     c.delete_retention_ms = 0;
+    c.timestamp_type = TimestampType::kLogAppendTime;
     std::string text = format_config(c);
     CHECK(text ==
-          "cleanup.policy=compact,retention.ms=-1,retention.bytes=1048576,delete.retention.ms=0");
+          "cleanup.policy=compact,retention.ms=-1,retention.bytes=1048576,delete.retention.ms=0,"
+          "message.timestamp.type=LogAppendTime");
     auto back = parse_config(text);
     REQUIRE_OK(back);
     CHECK(*back == c);
     auto nl = parse_config(format_config(c, '\n'), '\n');
     REQUIRE_OK(nl);
     CHECK(*nl == c);
-    CHECK(config_entries(c).size() == 4);
+    CHECK(config_entries(c).size() == 5);
   }
 
   TEST_CASE("parse starts from defaults and applies keys in order") {
@@ -50,7 +52,7 @@ TEST_SUITE("topic_config") {
          {"cleanup.policy=compact,delete", "cleanup.policy=Compact", "cleanup.policy=",
           "retention.ms=abc", "retention.ms=-2", "retention.ms=1.5", "retention.ms=",
           "retention.bytes=-5", "delete.retention.ms=-1", "retention.ms=99999999999999999999",
-          "segment.bytes=1", "noequals"}) {
+          "segment.bytes=1", "noequals", "message.timestamp.type=logappendtime"}) {
       TopicConfig c;
       auto r = parse_config(bad);
       CHECK_MESSAGE(r.status().code() == StatusCode::kInvalidArgument, bad);
