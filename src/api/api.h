@@ -14,6 +14,7 @@
 
 #include "api/http_vocabulary.h"
 #include "api/live_groups.h"
+#include "api/log_watcher.h"
 #include "common/metrics.h"
 #include "http/router.h"
 #include "log/group_writer.h"
@@ -35,6 +36,7 @@ struct RouteBase {
   int default_timeout_ms = 10000;
   int max_timeout_ms = 300000;
   std::shared_ptr<LiveGroups> live_groups = std::make_shared<LiveGroups>();
+  std::shared_ptr<LogWatcher> watcher;  // wakes long-polls on commit (null: their timers alone)
 };
 
 // The single-writer rule, given by the layer that knows who owns what (serve wires it to

@@ -129,7 +129,7 @@ void kafka_fetch(const std::shared_ptr<KafkaContext>& ctx, const kafka::RequestH
     return true;
   };
   int32_t wait = std::clamp(s->req.max_wait_ms, 0, ctx->base->max_timeout_ms);
-  poll_log(*ctx->base->io, *log, std::chrono::milliseconds(wait), [attempt] { return attempt(false); },
+  poll_log(*ctx->base->io, *log, ctx->base->watcher.get(), std::chrono::milliseconds(wait), [attempt] { return attempt(false); },
            [attempt] { attempt(true); });
 }
 

@@ -1,6 +1,7 @@
-// Long-polls on the log without blocking an io thread: Log::wait_for_change blocks, so instead a
-// timer on the io_context re-checks Log::version() every few milliseconds and retries only when
-// something was committed. Thread-safe; the attempts run on one strand, never concurrently.
+// Long-polls on the log without blocking an io thread: a commit wakes the poll through the
+// LogWatcher (at once, on an io thread), and a timer re-checks every few milliseconds as well
+// (for a watched counter, or without a watcher); it retries only when something changed.
+// Thread-safe; the attempts run on one strand, never concurrently.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <functional>
 
+#include "api/log_watcher.h"
 #include "log/log.h"
 
 namespace orderstream::api {
@@ -15,8 +17,9 @@ namespace orderstream::api {
 // Calls attempt() at once and then after each commit to the log until it returns true or
 // `timeout` passes, then calls expired() (on the same strand). A change of `also_watch()`, a
 // non-decreasing counter (optional), triggers an attempt as a commit does. REQUIRES: log
-// outlives the wait (the server stops its io_context before the log closes).
-void poll_log(boost::asio::io_context& io, const log::Log& log, std::chrono::milliseconds timeout,
+// outlives the wait (the server stops its io_context before the log closes); `watcher` may be
+// null (the timer alone then).
+void poll_log(boost::asio::io_context& io, const log::Log& log, LogWatcher* watcher, std::chrono::milliseconds timeout,
               std::function<bool()> attempt, std::function<void()> expired,
               std::function<uint64_t()> also_watch = {});
 

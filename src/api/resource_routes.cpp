@@ -85,7 +85,7 @@ void get_customer(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&
     send_durable(*ctx->base, res, json_response(bhttp::status::ok, services::to_json(**c)));
     return true;
   };
-  poll_log(*ctx->base->io, *ctx->base->log, std::chrono::milliseconds(timeout_ms), answer,
+  poll_log(*ctx->base->io, *ctx->base->log, ctx->base->watcher.get(), std::chrono::milliseconds(timeout_ms), answer,
            [res, s] { res.send(status_response(not_found("no customer " + s))); });
 }
 

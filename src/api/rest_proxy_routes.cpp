@@ -234,7 +234,7 @@ void get_records(const Ctx& ctx, RouteRequest&& r, Responder res) {
     answer(std::move(*f));
     return true;
   };
-  poll_log(*ctx->api->base->io, *log, std::chrono::milliseconds(*timeout), attempt,
+  poll_log(*ctx->api->base->io, *log, ctx->api->base->watcher.get(), std::chrono::milliseconds(*timeout), attempt,
            [ctx, inst, res] {
              // A poll is activity until it answers: one as long as the idle timeout must not
              // expire its instance before the next one arrives.

@@ -178,7 +178,7 @@ void pump(const std::shared_ptr<Stream>& s, bool first) {
   auto wait = s->end - now < kHeartbeat ? std::chrono::duration_cast<std::chrono::milliseconds>(s->end - now)
                                         : kHeartbeat;
   poll_log(
-      *s->ctx->base->io, *s->ctx->base->log, std::max(wait, std::chrono::milliseconds(0)),
+      *s->ctx->base->io, *s->ctx->base->log, s->ctx->base->watcher.get(), std::max(wait, std::chrono::milliseconds(0)),
       [s]() -> bool {
         if (s->out.closed()) return true;
         if (s->out.buffered() > kMaxBufferedBytes) return false;  // retried after the next commit

@@ -205,6 +205,13 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   http::Server server(o.http, std::move(router), registry);
   base->io = &server.io();
   base->log = &log;
+  // Long-polls wake on commit. Unregistered before the server (and its io_context) goes, as the
+  // log's cleaner may still commit then.
+  base->watcher = api::LogWatcher::start(server.io(), log);
+  struct StopWatcher {
+    api::LogWatcher& watcher;
+    ~StopWatcher() { watcher.stop(); }
+  } stop_watcher{*base->watcher};
   ops_ctx->registry = &registry;
 
   // Declared after the server so that parked waits (which hold Responders) die before it.

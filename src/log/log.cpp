@@ -209,6 +209,7 @@ void LogImpl::wake() {
   {
     std::lock_guard lock(wake_mu);
     version.fetch_add(1, std::memory_order_release);
+    if (commit_listener) commit_listener();
   }
   wake_cv.notify_all();
 }
@@ -353,6 +354,11 @@ uint64_t Log::wait_for_change(uint64_t seen, std::chrono::milliseconds timeout) 
            impl_->shut_down.load(std::memory_order_acquire);
   });
   return impl_->version.load(std::memory_order_acquire);
+}
+
+void Log::set_commit_listener(std::function<void()> listener) {
+  std::lock_guard lock(impl_->wake_mu);
+  impl_->commit_listener = std::move(listener);
 }
 
 void Log::shutdown() {

@@ -146,6 +146,9 @@ class Log {
   // seen, the timeout passes, or shutdown() was called; returns the current version.
   uint64_t version() const;
   uint64_t wait_for_change(uint64_t seen, std::chrono::milliseconds timeout) const;
+  // Called after every commit, on the committing thread, with the log's wake-up lock held: it
+  // must be quick and must not call back into the log (a post to an io_context is). Empty: none.
+  void set_commit_listener(std::function<void()> listener);
   // Wakes every waiter and makes later waits return at once. Idempotent.
   void shutdown();
   bool is_shut_down() const;

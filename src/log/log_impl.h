@@ -130,6 +130,7 @@ struct LogImpl {
   mutable std::mutex wake_mu;
   mutable std::condition_variable wake_cv;
   std::atomic<uint64_t> version{0};
+  std::function<void()> commit_listener;  // GUARDED_BY(wake_mu): Log::set_commit_listener
   std::atomic<bool> shut_down{false};
 
   mutable std::mutex sync_mu;
