@@ -2,7 +2,8 @@
 # Runs every benchmark with its baseline in the same run and prints medians and ratios:
 #   log append/read vs raw LMDB, orders/s through the pipeline, HTTP POST vs a minimal Beast
 #   server (wrk -c32) and vs Redis XADD with appendfsync always (wrk -c50 / redis-benchmark
-#   -c50, no pipelining), and POST->final latency (one client; load at a fixed rate; flat out).
+#   -c50, no pipelining), and POST->final latency (one client; load at a fixed rate; flat out);
+#   the Kafka listener with librdkafka (bench/kafka) and kcat vs `bench log` (issue 13).
 # Usage: scripts/bench.sh [RUNS]   (default 3 runs of each; the median is reported)
 # Builds Release (BUILD_TYPE/BUILD_DIR override, as scripts/build.sh). Run it on a quiet
 # machine: the load average is printed with the results because other work shows up as noise.
@@ -21,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
-dir=$(BUILD_TARGETS="orderstream http_baseline" "$root/scripts/build.sh")
+dir=$(BUILD_TARGETS="orderstream http_baseline kafka_bench" "$root/scripts/build.sh")
 bin="$dir/orderstream"
 work=$(mktemp -d /tmp/orderstream-bench.XXXXXX)
 pids=()
@@ -129,5 +130,79 @@ for mode in durable lazy; do
     "(runs: $(paste -sd' ' "$work/wrk_$mode"); baseline runs: $(paste -sd' ' "$work/wrk_baseline"))"
   echo "POST /v1/orders $mode -c50: median $m50 req/s vs Redis XADD always $redis req/s = $(ratio "$m50" "$redis")x" \
     "(runs: $(paste -sd' ' "$work/wrk50_$mode"); Redis runs: $(paste -sd' ' "$work/redis_xadd"))"
+done
+# The Kafka listener (issue 13): a librdkafka producer (acks=all) and assign-based consumer
+# (bench/kafka/kafka_bench) and kcat's own rates for the same 1,000,000 x 100 B records, on 1
+# partition (the fair comparison with `bench log`, which writes one) and on 4, beside a
+# `bench log` of the same records in each run; then produce-to-consume latency at 10,000/s.
+# A fresh server and data dir per run, so no run reads or grows another's log.
+kafka_records=1000000
+# kcat sends a line per record: the same 100 B (a..z repeating) as bench log and kafka_bench.
+awk -v n="$kafka_records" 'BEGIN {for (i = 0; i < 100; i++) r = r sprintf("%c", 97 + i % 26); for (i = 0; i < n; i++) print r}' \
+  >"$work/kcat_records"
+ns() { date +%s%N; }
+rate() { awk -v n="$1" -v t0="$2" -v t1="$3" 'BEGIN {printf "%.0f\n", n / ((t1 - t0) / 1e9)}'; }
+kbench() {  # mode topic out-file args...: one kafka_bench run; any error fails the script
+  local mode=$1 topic=$2 out=$3; shift 3
+  if ! "$dir/bench/kafka/kafka_bench" "$mode" --brokers "$kafka" --topic "$topic" "$@" >"$out" 2>"$out.err"; then
+    echo "kafka_bench $mode $topic failed: $(cat "$out" "$out.err")" >&2; exit 1
+  fi
+}
+echo "== kafka: $kafka_records x 100 B, acks=all, librdkafka 2.0.2 (kafka_bench; linger.ms=5, batch.size 1 MB)" \
+  "and kcat 1.7.1 (its defaults + acks=all), vs bench log in the same run"
+for i in $(seq "$runs"); do
+  "$bin" bench log --records "$kafka_records" --data-dir "$work/klog$i" >"$work/klog.out" 2>/dev/null
+  field "$work/klog.out" "log append:" "records/s" >>"$work/k_log_produce"
+  field "$work/klog.out" "log sequential read:" "records/s" >>"$work/k_log_consume"
+  rm -rf "$work/klog$i"
+  start_server "$work/kserve$i.log" "$bin" serve --data-dir "$work/kdata$i" --port 0 --kafka-listener 127.0.0.1:0
+  for _ in $(seq 1 100); do grep -q 'kafka listener on' "$work/kserve$i.log" && break; sleep 0.1; done
+  kafka=$(grep -oE 'kafka listener on [^ ]+' "$work/kserve$i.log" | head -n 1 | cut -d' ' -f4)
+  for parts in 1 4; do
+    for t in kb kc; do "$bin" topics create "$t$parts" --partitions "$parts" --data-dir "$work/kdata$i" >/dev/null; done
+    kbench produce "kb$parts" "$work/kp.out" --records "$kafka_records" --size 100
+    field "$work/kp.out" "produce rate:" "records/s" >>"$work/k_produce$parts"
+    kbench consume "kb$parts" "$work/kc.out" --records "$kafka_records" --size 100
+    field "$work/kc.out" "consume rate:" "records/s" >>"$work/k_consume$parts"
+    t0=$(ns)
+    kcat -P -b "$kafka" -t "kc$parts" -X acks=all <"$work/kcat_records" 2>"$work/kcatp.err"
+    t1=$(ns)
+    if [ -s "$work/kcatp.err" ]; then echo "kcat -P reported: $(head -n 5 "$work/kcatp.err")" >&2; exit 1; fi
+    rate "$kafka_records" "$t0" "$t1" >>"$work/kcat_produce$parts"
+    t0=$(ns)
+    got=$(kcat -C -b "$kafka" -t "kc$parts" -o beginning -e -q | wc -l)
+    t1=$(ns)
+    # Every record kcat sent must come back: this is also the check on kcat's produce run.
+    if [ "$got" != "$kafka_records" ]; then echo "kcat -C read $got of $kafka_records records" >&2; exit 1; fi
+    rate "$kafka_records" "$t0" "$t1" >>"$work/kcat_consume$parts"
+  done
+  # Latency with librdkafka's defaults (linger.ms=5, up to 1,000,000 requests in flight), and
+  # tuned for it: no linger, one request in flight, so records wait for the previous ack.
+  for lat in default tuned; do
+    args=(); [ "$lat" = tuned ] && args=(--linger-ms 0 -X max.in.flight=1)
+    "$bin" topics create "kl$lat" --partitions 1 --data-dir "$work/kdata$i" >/dev/null
+    kbench latency "kl$lat" "$work/kl.out" --rate 10000 --records 100000 --size 100 "${args[@]}"
+    for q in p50 p99 p99.9 max; do field "$work/kl.out" "latency $q:" "ms" >>"$work/k_lat_${lat}_$q"; done
+  done
+  stop_server
+  rm -rf "$work/kdata$i"
+done
+runs_of() { paste -sd' ' "$1"; }
+echo "bench log (same runs): append median $(median <"$work/k_log_produce") rec/s (runs: $(runs_of "$work/k_log_produce"))," \
+  "sequential read median $(median <"$work/k_log_consume") rec/s (runs: $(runs_of "$work/k_log_consume"))"
+for parts in 1 4; do
+  for what in produce consume; do  # produce is compared with bench log's append, consume with its read
+    base=$(median <"$work/k_log_$what")
+    k=$(median <"$work/k_$what$parts")
+    c=$(median <"$work/kcat_$what$parts")
+    echo "kafka $what, $parts partition(s): kafka_bench median $k rec/s ($(ratio "$k" "$base")x bench log;" \
+      "runs: $(runs_of "$work/k_$what$parts")); kcat median $c rec/s ($(ratio "$c" "$base")x; runs: $(runs_of "$work/kcat_$what$parts"))"
+  done
+done
+for lat in default tuned; do
+  l="$work/k_lat_$lat"
+  echo "kafka produce-to-consume latency at 10,000 rec/s, 1 partition, $lat settings (medians of runs, ms):" \
+    "p50 $(median <"${l}_p50") ($(runs_of "${l}_p50")), p99 $(median <"${l}_p99") ($(runs_of "${l}_p99")),"\
+    "p99.9 $(median <"${l}_p99.9") ($(runs_of "${l}_p99.9")), max $(median <"${l}_max") ($(runs_of "${l}_max"))"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
