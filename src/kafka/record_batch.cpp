@@ -1,6 +1,7 @@
 #include "kafka/record_batch.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "common/crc32c.h"
 #include "kafka/compression.h"
@@ -106,50 +107,95 @@ std::optional<BatchError> decode_batches(std::string_view bytes, std::vector<Rec
   return std::nullopt;
 }
 
+namespace {
+
+// Bytes of v as a zig-zag varint, as Writer::varlong (and varint, the same encoding) writes it.
+size_t varint_size(int64_t value) {
+  uint64_t v = (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
+  size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+// A length-prefixed, nullable key or value: a null is the varint -1, one byte.
+size_t field_size(const std::optional<std::string>& v) {
+  return v ? varint_size(static_cast<int64_t>(v->size())) + v->size() : 1;
+}
+void put_field(Writer& w, const std::optional<std::string>& v) {
+  if (!v) return w.varint(-1);
+  w.varint(static_cast<int32_t>(v->size()));
+  w.raw(*v);
+}
+
+// A record's bytes after its length prefix.
+size_t body_size(const BatchRecord& rec, int64_t base_ts) {
+  size_t n = 1 + varint_size(rec.timestamp_ms - base_ts) + varint_size(rec.offset_delta) + field_size(rec.key) +
+             field_size(rec.value) + varint_size(static_cast<int64_t>(rec.headers.size()));
+  for (const BatchHeader& h : rec.headers)
+    n += varint_size(static_cast<int64_t>(h.key.size())) + h.key.size() + field_size(h.value);
+  return n;
+}
+
+// Appends the records, each straight into w: a Fetch of 10,000 records copies each value once
+// here, not through a buffer per record and another per batch.
+void put_records(Writer& w, const RecordBatch& batch, int64_t base_ts) {
+  for (const BatchRecord& rec : batch.records) {
+    w.varint(static_cast<int32_t>(body_size(rec, base_ts)));
+    w.i8(0);
+    w.varlong(rec.timestamp_ms - base_ts);
+    w.varint(rec.offset_delta);
+    put_field(w, rec.key);
+    put_field(w, rec.value);
+    w.varint(static_cast<int32_t>(rec.headers.size()));
+    for (const BatchHeader& h : rec.headers) {
+      w.varint(static_cast<int32_t>(h.key.size()));
+      w.raw(h.key);
+      put_field(w, h.value);
+    }
+  }
+}
+
+}  // namespace
+
 std::string encode_batch(const RecordBatch& batch) {
   int64_t base_ts = batch.records.empty() ? 0 : batch.records.front().timestamp_ms;
   int64_t max_ts = base_ts;
-  Writer recs;
+  size_t records_bytes = 0;
   for (const BatchRecord& rec : batch.records) {
     max_ts = std::max(max_ts, rec.timestamp_ms);
-    Writer body;
-    body.i8(0);
-    body.varlong(rec.timestamp_ms - base_ts);
-    body.varint(rec.offset_delta);
-    auto put = [&](const std::optional<std::string>& v) {
-      if (!v) return body.varint(-1);
-      body.varint(static_cast<int32_t>(v->size()));
-      body.raw(*v);
-    };
-    put(rec.key);
-    put(rec.value);
-    body.varint(static_cast<int32_t>(rec.headers.size()));
-    for (const BatchHeader& h : rec.headers) {
-      put(h.key);
-      put(h.value);
-    }
-    recs.varint(static_cast<int32_t>(body.size()));
-    recs.raw(body.bytes());
+    size_t body = body_size(rec, base_ts);
+    records_bytes += varint_size(static_cast<int64_t>(body)) + body;
   }
+  auto codec = static_cast<Codec>(batch.attributes & 0x07);
   int32_t last_delta = batch.records.empty() ? 0 : batch.records.back().offset_delta;
-  Writer after_crc;  // attributes .. records: what the CRC covers
-  after_crc.i16(batch.attributes);
-  after_crc.i32(last_delta);
-  after_crc.i64(base_ts);
-  after_crc.i64(max_ts);
-  after_crc.i64(batch.producer_id);
-  after_crc.i16(batch.producer_epoch);
-  after_crc.i32(batch.base_sequence);
-  after_crc.i32(static_cast<int32_t>(batch.records.size()));
-  auto packed = compress(static_cast<Codec>(batch.attributes & 0x07), recs.bytes());
-  after_crc.raw(packed.ok() ? *packed : recs.bytes());
   Writer out;
+  out.reserve(kHeaderBytes + (codec == Codec::kNone ? records_bytes : 0));
   out.i64(batch.base_offset);
-  out.i32(static_cast<int32_t>(4 + 1 + 4 + after_crc.size()));
+  out.i32(0);  // batch length, patched below
   out.i32(0);  // partition leader epoch
   out.i8(2);
-  out.u32(crc32c(after_crc.bytes()));
-  out.raw(after_crc.bytes());
+  out.u32(0);  // CRC-32C of attributes .. records, patched below
+  out.i16(batch.attributes);
+  out.i32(last_delta);
+  out.i64(base_ts);
+  out.i64(max_ts);
+  out.i64(batch.producer_id);
+  out.i16(batch.producer_epoch);
+  out.i32(batch.base_sequence);
+  out.i32(static_cast<int32_t>(batch.records.size()));
+  if (codec == Codec::kNone) {
+    put_records(out, batch, base_ts);
+  } else {
+    Writer recs;
+    recs.reserve(records_bytes);
+    put_records(recs, batch, base_ts);
+    auto packed = compress(codec, recs.bytes());
+    out.raw(packed.ok() ? *packed : recs.bytes());
+  }
+  assert(codec != Codec::kNone || out.size() == kHeaderBytes + records_bytes);
+  out.patch_i32(8, static_cast<int32_t>(out.size() - 12));  // what follows the length field
+  out.patch_i32(kCrcCoveredFrom - 4,
+                static_cast<int32_t>(crc32c(std::string_view(out.bytes()).substr(kCrcCoveredFrom))));
   return out.take();
 }
 

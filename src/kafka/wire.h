@@ -65,6 +65,7 @@ class Writer {
   // Overwrites 4 bytes at `at` (a length written before its content was known).
   void patch_i32(size_t at, int32_t v);
   size_t size() const { return out_.size(); }
+  void reserve(size_t n) { out_.reserve(n); }
   const std::string& bytes() const { return out_; }
   std::string take() { return std::move(out_); }
 

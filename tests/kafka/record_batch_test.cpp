@@ -99,6 +99,33 @@ TEST_SUITE("kafka record batch") {
     }
   }
 
+  TEST_CASE("records whose sizes and deltas cross varint byte boundaries encode with exact lengths") {
+    // zig-zag varints grow a byte at 64, 8192 and 1048576; a length prefix one byte off shifts
+    // every later record, so decoding with its size and CRC checks proves each prefix exact.
+    RecordBatch b;
+    int32_t i = 0;
+    for (size_t size : {0, 1, 63, 64, 127, 128, 8191, 8192, 1048576}) {
+      BatchRecord& r = b.records.emplace_back();
+      r.timestamp_ms = 1700000000000 + (i % 2 ? -70 * i : 9000 * i);  // negative deltas too
+      r.offset_delta = i++;
+      r.key = std::string(size % 100, 'k');
+      r.value = std::string(size, static_cast<char>('a' + i));
+      for (int h = 0; h < 70; ++h) r.headers.push_back({std::string(size % 65, 'h'), std::string(h, 'v')});
+    }
+    b.records.emplace_back().offset_delta = i;  // null key and value, no headers
+    std::vector<RecordBatch> out;
+    REQUIRE_FALSE(decode_batches(encode_batch(b), &out).has_value());
+    REQUIRE(out.size() == 1);
+    REQUIRE(out[0].records.size() == b.records.size());
+    for (size_t n = 0; n < b.records.size(); ++n) {
+      CHECK(out[0].records[n].timestamp_ms == b.records[n].timestamp_ms);
+      CHECK(out[0].records[n].key == b.records[n].key);
+      CHECK(out[0].records[n].value == b.records[n].value);
+      REQUIRE(out[0].records[n].headers.size() == b.records[n].headers.size());
+      if (!b.records[n].headers.empty()) CHECK(out[0].records[n].headers[69].value == b.records[n].headers[69].value);
+    }
+  }
+
   TEST_CASE("offset deltas with gaps (a compacted partition) encode, and produce decoding requires 0, 1, 2") {
     RecordBatch b = sample();
     b.records[1].offset_delta = 5;
