@@ -188,6 +188,8 @@ for i in $(seq "$runs"); do
   rm -rf "$work/kdata$i"
 done
 runs_of() { paste -sd' ' "$1"; }
+# Each run's figure over the same run's bench log figure.
+run_ratios() { paste -d' ' "$1" "$2" | awk '{printf "%s%.2f", (NR > 1 ? " " : ""), $1 / $2} END {print ""}'; }
 echo "bench log (same runs): append median $(median <"$work/k_log_produce") rec/s (runs: $(runs_of "$work/k_log_produce"))," \
   "sequential read median $(median <"$work/k_log_consume") rec/s (runs: $(runs_of "$work/k_log_consume"))"
 for parts in 1 4; do
@@ -196,7 +198,9 @@ for parts in 1 4; do
     k=$(median <"$work/k_$what$parts")
     c=$(median <"$work/kcat_$what$parts")
     echo "kafka $what, $parts partition(s): kafka_bench median $k rec/s ($(ratio "$k" "$base")x bench log;" \
-      "runs: $(runs_of "$work/k_$what$parts")); kcat median $c rec/s ($(ratio "$c" "$base")x; runs: $(runs_of "$work/kcat_$what$parts"))"
+      "runs: $(runs_of "$work/k_$what$parts"); per-run ratios: $(run_ratios "$work/k_$what$parts" "$work/k_log_$what"));" \
+      "kcat median $c rec/s ($(ratio "$c" "$base")x; runs: $(runs_of "$work/kcat_$what$parts");" \
+      "per-run ratios: $(run_ratios "$work/kcat_$what$parts" "$work/k_log_$what"))"
   done
 done
 for lat in default tuned; do
