@@ -1,43 +1,27 @@
 #!/usr/bin/env node
 // node-emailer: "sends" one email per record of an orderstream topic (by default `platinum`, the
-// OrderEnriched records of platinum customers' orders) by appending a line to a file. It uses only
-// Node's built-ins (fetch needs Node 18+) and orderstream's REST Proxy consumer API:
-// create a consumer instance in a group, subscribe, long-poll for records, write the emails, then
-// commit the offsets, so a restarted emailer resumes after the last committed record.
+// OrderEnriched records of platinum customers' orders) by appending a line to a file. As the
+// article's Node.js emailer does, it is a plain Kafka consumer: kafkajs (the project's
+// package.json; scripts/deps.sh runs npm ci) in a consumer group on orderstream's Kafka listener,
+// committing after the emails are written, so a restarted emailer resumes after the last one.
 //
 // Usage: node emailer.js [OUT_FILE]
 //   OUT_FILE (or EMAILS_FILE)     file the emails are appended to (default ./emails.txt)
-//   ORDERSTREAM_URL               server base URL (default http://127.0.0.1:8080)
+//   ORDERSTREAM_KAFKA             the Kafka listener, host:port (default 127.0.0.1:9092)
 //   EMAILER_GROUP                 consumer group (default node-emailer)
-//   EMAILER_TOPIC                 topic (default platinum)
+//   EMAILER_TOPIC                 topic (default platinum; e.g. a stream you made with SQL)
 'use strict';
 
 const fs = require('node:fs');
+const { Kafka, logLevel } = require('kafkajs');
 
-const base = (process.env.ORDERSTREAM_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+const broker = process.env.ORDERSTREAM_KAFKA || '127.0.0.1:9092';
 const outFile = process.argv[2] || process.env.EMAILS_FILE || 'emails.txt';
 const group = process.env.EMAILER_GROUP || 'node-emailer';
 const topic = process.env.EMAILER_TOPIC || 'platinum';
-const CT = 'application/vnd.kafka.json.v2+json';
 
-let instanceUri = null;
-let stopping = false;
-
-async function call(method, path, body) {
-  const res = await fetch(path.startsWith('http') ? path : base + path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': CT },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    const err = new Error(`${method} ${path}: ${res.status} ${text}`);
-    err.status = res.status;
-    throw err;
-  }
-  return json;
-}
+const kafka = new Kafka({ clientId: 'node-emailer', brokers: [broker], logLevel: logLevel.WARN });
+const consumer = kafka.consumer({ groupId: group });
 
 // Order ids already emailed, from the file: commits happen after the writes, so after a crash
 // between the two the last records come again and are skipped here (one email per order).
@@ -51,55 +35,46 @@ function alreadySent() {
   return sent;
 }
 
-async function createInstance() {
-  const name = `emailer-${process.pid}-${Date.now()}`;
-  const created = await call('POST', `/consumers/${encodeURIComponent(group)}`,
-    { name, format: 'json', 'auto.offset.reset': 'earliest' });
-  const path = `/consumers/${encodeURIComponent(group)}/instances/${encodeURIComponent(created.instance_id)}`;
-  await call('POST', `${path}/subscription`, { topics: [topic] });
-  return path;
-}
-
-function render(record) {
-  const v = record.value || {};
-  const order = v.id || record.key;
-  return `${new Date().toISOString()} to=customer-${v.customerId} order=${order} ` +
+// An OrderEnriched record of a level topic ({"id","customerId","customerLevel"}), or a SQL
+// stream's row with orderId (and email) fields.
+function render(order, v) {
+  const to = v.email || `customer-${v.customerId}`;
+  return `${new Date().toISOString()} to=${to} order=${order} ` +
     `subject="Thank you for your order ${order}" level=${v.customerLevel || topic}`;
 }
 
 async function run() {
   const sent = alreadySent();
-  instanceUri = await createInstance();
-  console.log(`node-emailer: consuming ${topic} as group ${group}, writing to ${outFile}`);
-  while (!stopping) {
-    let records;
-    try {
-      records = await call('GET', `${instanceUri}/records?timeout=5000`);
-    } catch (e) {
-      if (e.status === 404) { instanceUri = await createInstance(); continue; }  // expired
-      throw e;
-    }
-    if (records.length === 0) continue;
-    const last = new Map();  // partition -> last offset
-    let lines = '';
-    for (const r of records) {
-      const order = (r.value && r.value.id) || r.key;
-      if (!sent.has(order)) { lines += render(r) + '\n'; sent.add(order); }
-      last.set(r.partition, r.offset);
-    }
-    if (lines) fs.appendFileSync(outFile, lines);  // "send" first, then commit
-    const offsets = [...last].map(([partition, offset]) => ({ topic, partition, offset }));
-    await call('POST', `${instanceUri}/offsets`, { offsets });
-  }
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  console.log(`node-emailer: consuming ${topic} as group ${group} on ${broker}, writing to ${outFile}`);
+  // kafkajs commits a batch's offsets once eachBatch has returned: the emails are on disk first.
+  await consumer.run({
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      let lines = '';
+      for (const message of batch.messages) {
+        const v = message.value ? JSON.parse(message.value.toString()) : {};
+        const order = v.id || v.orderId || (message.key && message.key.toString());
+        if (!sent.has(order)) { lines += render(order, v) + '\n'; sent.add(order); }
+      }
+      if (lines) fs.appendFileSync(outFile, lines);  // "send" first, then commit
+      for (const message of batch.messages) resolveOffset(message.offset);
+      await heartbeat();
+    },
+  });
 }
 
 async function shutdown() {
-  stopping = true;
-  if (instanceUri) await call('DELETE', instanceUri).catch(() => {});
+  await consumer.disconnect().catch(() => {});  // leaves the group: the others take its partitions
   process.exit(0);
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
+consumer.on(consumer.events.CRASH, (e) => {
+  if (e.payload.restart) return;  // kafkajs restarts the consumer itself after retriable errors
+  console.error(`node-emailer: ${e.payload.error.message}`);
+  process.exit(1);
+});
 
 run().catch((e) => {
   console.error(`node-emailer: ${e.message}`);

@@ -1,13 +1,16 @@
 // examples/node-emailer against the real binary: demo customers and orders of platinum customers
-// go in through the REST API, the Node.js emailer consumes the `platinum` topic through the REST
-// Proxy consumer API and writes one line per order to a file, also across a restart of the
-// emailer. Fails when `node` is not installed (scripts/deps.sh installs it).
+// go in through the REST API, the Node.js emailer consumes the `platinum` topic with a kafkajs
+// consumer group on the Kafka listener and writes one line per order to a file, also across a
+// restart of the emailer. Fails when `node` or node_modules/kafkajs is missing (scripts/deps.sh
+// installs both).
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "e2e/cli_run.h"
 #include "e2e/server_fixture.h"
 #include "support/wait.h"
 
@@ -48,10 +51,25 @@ void load_platinum_orders(ServerFixture& s, int orders, int seed) {
   REQUIRE_MESSAGE((code && *code == 0), "load failed: " << load.stderr_text());
 }
 
+// The sum of the group's committed offsets, as `groups describe` shows them.
+int64_t committed_total(ServerFixture& s, const std::string& group) {
+  CliRun r = run_cli(s.dir.str(), {"groups", "describe", group, "--data-dir", s.data_dir()});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  int64_t total = 0;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream row(line);
+    std::string g, topic;
+    int64_t partition = 0, offset = 0;
+    if (row >> g >> topic >> partition >> offset && g == group) total += offset;
+  }
+  return total;
+}
+
 std::unique_ptr<ChildProcess> start_emailer(ServerFixture& s, const std::string& out) {
   return std::make_unique<ChildProcess>(
       std::vector<std::string>{"node", std::string(OS_SOURCE_DIR) + "/examples/node-emailer/emailer.js", out},
-      s.dir.str(), std::vector<std::string>{"ORDERSTREAM_URL=http://127.0.0.1:" + std::to_string(s.port)});
+      s.dir.str(), std::vector<std::string>{"ORDERSTREAM_KAFKA=127.0.0.1:" + std::to_string(s.kafka_port)});
 }
 
 // Waits until the file holds exactly `n` emails, each for a different order.
@@ -70,6 +88,8 @@ void wait_for_emails(const std::string& out, size_t n, ChildProcess& emailer) {
 
 TEST_CASE("node example: one email line per platinum order, also across an emailer restart") {
   REQUIRE_MESSAGE(node_installed(), "node is not installed: scripts/deps.sh installs nodejs");
+  REQUIRE_MESSAGE(std::filesystem::exists(std::string(OS_SOURCE_DIR) + "/node_modules/kafkajs/package.json"),
+                  "node_modules/kafkajs is missing: scripts/deps.sh installs it (npm ci in the project root)");
   ServerFixture s;
   s.start(2);
   const std::string out = s.dir.file("emails.txt");
@@ -77,7 +97,9 @@ TEST_CASE("node example: one email line per platinum order, also across an email
   auto emailer = start_emailer(s, out);
   wait_for_emails(out, 20, *emailer);
 
-  // Restart the emailer; the group resumes after its committed offsets.
+  // The group commits after the emails are written: the log shows all 20 committed. Then restart
+  // the emailer; the group resumes after its committed offsets.
+  REQUIRE(wait_until([&] { return committed_total(s, "node-emailer") == 20; }, std::chrono::seconds(30)));
   emailer->kill(SIGTERM);
   REQUIRE(emailer->wait_exit(std::chrono::seconds(30)).has_value());
   load_platinum_orders(s, 10, 12);
