@@ -17,4 +17,8 @@ TEST_SUITE("e2e kafka clients confluent-kafka") {
   TEST_CASE("confluent-kafka: producing to orders and committing for a stream task's group are refused") {
     check_ownership_refusals(confluent_kafka_client());
   }
+  // InitProducerId, and the producer id, epoch and sequences in every batch.
+  TEST_CASE("confluent-kafka: an idempotent producer's records round-trip") {
+    check_idempotent_produce(confluent_kafka_client());
+  }
 }

@@ -17,4 +17,8 @@ TEST_SUITE("e2e kafka clients kafkajs") {
   TEST_CASE("kafkajs: producing to orders and committing for a stream task's group are refused") {
     check_ownership_refusals(kafkajs_client());
   }
+  // InitProducerId, and the producer id, epoch and sequences in every batch.
+  TEST_CASE("kafkajs: an idempotent producer's records round-trip") {
+    check_idempotent_produce(kafkajs_client());
+  }
 }
