@@ -8,7 +8,7 @@ namespace orderstream::kafka {
 
 namespace {
 
-// Grows as the APIs are implemented; the full list is in docs/reference.md.
+// Only what is implemented (README, "Kafka clients", has the table).
 constexpr std::array kSupported{
     VersionRange{ApiKey::kProduce, 3, 7},
     VersionRange{ApiKey::kFetch, 4, 11},
