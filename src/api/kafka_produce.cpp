@@ -125,8 +125,10 @@ Status append_partition(PartitionWrite& w, log::WriteTxn& txn) {
       remember_batch(&plan.entries[b.producer_id], b.producer_epoch, {b.base_sequence, last, first});
     }
   }
-  for (const auto& [id, entry] : plan.entries)
+  for (auto& [id, entry] : plan.entries) {
+    entry.last_ms = txn.now_ms();
     OS_RETURN_IF_ERROR(txn.put(kProducerStore, producer_key(id, w.topic, w.partition), encode_producer_entry(entry)));
+  }
   w.result->log_append_time_ms = w.log_append_time ? txn.now_ms() : -1;
   return Status::ok();
 }

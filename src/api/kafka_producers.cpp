@@ -9,8 +9,31 @@ namespace orderstream::api {
 
 namespace {
 
-// Entry keys are at least 12 bytes (producer id, partition), so this one cannot collide.
+// Entry keys are at least 12 bytes (producer id, partition), so these cannot collide.
 constexpr std::string_view kNextIdKey = "id";
+constexpr std::string_view kSweepCursorKey = "sweep";
+constexpr size_t kEntryKeyMin = 12;
+
+// Removes the idle entries among the next kExpirySweepStep after the stored cursor, and moves it.
+Status sweep_expired(log::WriteTxn& txn) {
+  OS_ASSIGN_OR_RETURN(auto stored, txn.get(kProducerStore, kSweepCursorKey));
+  std::string from = stored ? std::string(*stored) : std::string();
+  std::vector<std::string> expired;
+  std::string next;  // empty: the sweep reached the end and starts again from the first key
+  int visited = 0;
+  OS_RETURN_IF_ERROR(txn.scan_store(kProducerStore, from, [&](std::string_view key, std::string_view value) {
+    if (key.size() < kEntryKeyMin) return true;
+    if (++visited > kExpirySweepStep) {
+      next = std::string(key);
+      return false;
+    }
+    auto entry = decode_producer_entry(value);
+    if (!entry || txn.now_ms() - entry->last_ms > kProducerExpirationMs) expired.emplace_back(key);
+    return true;
+  }));
+  for (const std::string& key : expired) OS_RETURN_IF_ERROR(txn.del(kProducerStore, key));
+  return txn.put(kProducerStore, kSweepCursorKey, next);
+}
 
 }  // namespace
 
@@ -51,6 +74,7 @@ void remember_batch(ProducerEntry* entry, int16_t epoch, const ProducerBatch& ba
 std::string encode_producer_entry(const ProducerEntry& entry) {
   kafka::Writer w;
   w.i16(entry.epoch);
+  w.i64(entry.last_ms);
   w.i32(static_cast<int32_t>(entry.recent.size()));
   for (const ProducerBatch& b : entry.recent) {
     w.i32(b.first_seq);
@@ -64,6 +88,7 @@ std::optional<ProducerEntry> decode_producer_entry(std::string_view bytes) {
   kafka::Reader r(bytes);
   ProducerEntry e;
   e.epoch = r.i16();
+  e.last_ms = r.i64();
   int32_t n = r.i32();
   if (!r.ok() || n < 0 || static_cast<size_t>(n) > kRememberedBatches) return std::nullopt;
   for (int32_t i = 0; i < n; ++i) {
@@ -96,6 +121,7 @@ Result<int64_t> allocate_producer_id(log::WriteTxn& txn) {
   kafka::Writer w;
   w.i64(id + 1);
   OS_RETURN_IF_ERROR(txn.put(kProducerStore, kNextIdKey, w.bytes()));
+  OS_RETURN_IF_ERROR(sweep_expired(txn));
   return id;
 }
 

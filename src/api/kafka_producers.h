@@ -31,8 +31,17 @@ struct ProducerBatch {
 // One producer's state on one partition. epoch -1: nothing known yet.
 struct ProducerEntry {
   int16_t epoch = -1;
+  int64_t last_ms = 0;                // when it last appended (for expiry)
   std::vector<ProducerBatch> recent;  // oldest first, at most kRememberedBatches
 };
+
+// A producer idle on a partition for longer is forgotten there (Kafka's producer.id.expiration.ms):
+// without it, clients that start a producer per request would grow the store without bound. A
+// forgotten producer's next batch is taken at any sequence, as for one never seen.
+inline constexpr int64_t kProducerExpirationMs = 24LL * 3600 * 1000;
+// Entries each InitProducerId visits for expiry, from where the previous one stopped: the store
+// is swept in steps that cost every new producer about the same, whatever its size.
+inline constexpr int kExpirySweepStep = 64;
 
 struct SequenceCheck {
   enum Kind { kAppend, kDuplicate, kError };
@@ -56,7 +65,8 @@ std::string encode_producer_entry(const ProducerEntry& entry);
 std::optional<ProducerEntry> decode_producer_entry(std::string_view bytes);
 std::string producer_key(int64_t producer_id, std::string_view topic, int32_t partition);
 
-// The next producer id, persisted in `txn` (ids start at 0 and are never reused).
+// The next producer id, persisted in `txn` (ids start at 0 and are never reused). Also sweeps the
+// next kExpirySweepStep entries, removing those idle for kProducerExpirationMs.
 Result<int64_t> allocate_producer_id(log::WriteTxn& txn);
 
 }  // namespace orderstream::api

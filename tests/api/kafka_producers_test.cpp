@@ -7,6 +7,8 @@
 #include <limits>
 
 #include "kafka/protocol.h"
+#include "support/check_ok.h"
+#include "support/open_log.h"
 
 namespace orderstream::api {
 namespace {
@@ -78,6 +80,50 @@ TEST_SUITE("kafka producers") {
     CHECK(producer_key(1, "t", 2) != producer_key(1, "t", 3));
     CHECK(producer_key(1, "t", 2) != producer_key(2, "t", 2));
   }
+}
+
+TEST_CASE("new producer ids sweep the store step by step, dropping producers idle for a day") {
+  test::TempDir dir{"os-kafka-producers"};
+  auto log = test::open_log(dir);
+  int64_t now = 0;
+  REQUIRE_OK(log->write([&](log::WriteTxn& w) {
+    now = w.now_ms();
+    for (int i = 0; i < 100; ++i) {
+      ProducerEntry idle;
+      idle.epoch = 0;
+      idle.last_ms = now - kProducerExpirationMs - 1000;
+      OS_RETURN_IF_ERROR(w.put(kProducerStore, producer_key(i, "t", 0), encode_producer_entry(idle)));
+    }
+    ProducerEntry active;
+    active.epoch = 0;
+    active.last_ms = now;
+    return w.put(kProducerStore, producer_key(500, "t", 0), encode_producer_entry(active));
+  }));
+  auto entries = [&] {
+    size_t n = 0;
+    auto view = log->read_view();
+    REQUIRE_OK(view.status());
+    REQUIRE_OK(view->scan_store(kProducerStore, "", [&](std::string_view key, std::string_view) {
+      if (key.size() >= 12) ++n;
+      return true;
+    }));
+    return n;
+  };
+  std::vector<int64_t> ids;
+  auto allocate = [&] {
+    REQUIRE_OK(log->write([&](log::WriteTxn& w) {
+      OS_ASSIGN_OR_RETURN(int64_t id, allocate_producer_id(w));
+      ids.push_back(id);
+      return Status::ok();
+    }));
+  };
+  allocate();
+  CHECK(entries() == 101 - kExpirySweepStep);  // the first step: 64 idle ones gone
+  allocate();
+  CHECK(entries() == 1);  // the rest, up to the end; the active producer stays
+  allocate();
+  CHECK(entries() == 1);
+  CHECK(ids == std::vector<int64_t>{0, 1, 2});
 }
 
 }  // namespace
