@@ -205,9 +205,15 @@ void kafka_produce(const std::shared_ptr<KafkaContext>& ctx, const kafka::Reques
       writes.push_back(std::move(w));
     }
   }
-  if (to_create.empty()) return write_partitions(ctx, pending, std::move(writes));
+  // A connection may pipeline Produce requests (kafka/server.h), so their writes must reach the
+  // writer in request order. A request that creates a topic submits its writes later, from the
+  // writer's thread; while one such is pending, every later request takes the same way, behind it
+  // (the writer runs callbacks in submission order), so no write overtakes an earlier one.
+  static std::atomic<int> deferred{0};
+  if (to_create.empty() && deferred.load() == 0) return write_partitions(ctx, pending, std::move(writes));
   // Creating a topic is an LMDB commit: on the writer's thread, then the writes.
   auto shared_writes = std::make_shared<std::vector<std::shared_ptr<PartitionWrite>>>(std::move(writes));
+  deferred.fetch_add(1);
   Status st = ctx->base->writer->submit([](log::WriteTxn&) { return Status::ok(); },
                                         [ctx, pending, shared_writes, to_create](const Status&) {
                                           for (const std::string& name : to_create) {
@@ -217,8 +223,10 @@ void kafka_produce(const std::shared_ptr<KafkaContext>& ctx, const kafka::Reques
                                                            name.c_str(), c.to_string().c_str());
                                           }
                                           write_partitions(ctx, pending, std::move(*shared_writes));
+                                          deferred.fetch_sub(1);  // after its writes are submitted
                                         });
   if (!st.is_ok()) {
+    deferred.fetch_sub(1);
     for (auto& w : *shared_writes) w->result->error_code = error_for(st);
     write_partitions(ctx, pending, {});
   }

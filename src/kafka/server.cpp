@@ -68,9 +68,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
+  // Whether the next request may be read now: nothing owed, or only Produce requests below the
+  // pipelining depth (a request read then that is no Produce is held until they are answered).
+  bool may_read() const {
+    return owed_.empty() || (!held_ && owed_other_ == 0 && owed_.size() < server_->options.max_produce_in_flight);
+  }
+
+  bool is_produce(const std::string& frame) const {
+    return gate_.authenticated() && frame.size() >= 2 && frame[0] == 0 && frame[1] == static_cast<char>(ApiKey::kProduce);
+  }
+
   void read_size() {
     if (closed_ || closing_) return;
-    if (owed_.size() >= server_->options.max_in_flight) {
+    if (!may_read()) {
       paused_ = true;  // resumed by flush()
       return;
     }
@@ -97,15 +107,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void read_frame() {
     asio::async_read(socket_, asio::buffer(frame_), [self = shared_from_this()](boost::system::error_code ec, size_t) {
       if (ec) return self->shut();
-      self->dispatch_frame();
+      auto frame = std::make_shared<std::string>(std::move(self->frame_));
+      self->frame_.clear();
+      if (!self->owed_.empty() && !self->is_produce(*frame)) {
+        self->held_ = std::move(frame);  // dispatched by flush() once the owed are answered
+        self->paused_ = true;
+        return;
+      }
+      self->dispatch_frame(std::move(frame));
       self->read_size();
     });
   }
 
-  void dispatch_frame() {
-    // Kept alive until answered: the header's body is a view into it.
-    auto frame = std::make_shared<std::string>(std::move(frame_));
-    frame_.clear();
+  // `frame` is kept alive until answered: the header's body is a view into it.
+  void dispatch_frame(std::shared_ptr<std::string> frame) {
     if (gate_.expects_raw_token()) return answer_gate(gate_.on_raw_token(*frame), 0, true);
     auto header = parse_request_header(*frame);
     if (!header.ok()) return shut();
@@ -113,7 +128,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (step.kind != SaslGate::Step::kPass) return answer_gate(std::move(step), header->correlation_id, false);
     header->client_host = peer_;
     uint64_t seq = next_seq_++;
-    owed_[seq] = Owed{header->correlation_id, std::nullopt, false, false, false};
+    bool produce = header->api_key == static_cast<int16_t>(ApiKey::kProduce);
+    owed_[seq] = Owed{header->correlation_id, std::nullopt, false, false, false, produce};
+    if (!produce) ++owed_other_;
     auto self = shared_from_this();
     struct Once {
       std::shared_ptr<Connection> conn;
@@ -144,12 +161,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
     flush();
   }
 
+  void dispatch_held() {
+    if (!held_ || !owed_.empty() || closing_ || closed_) return;
+    auto frame = std::move(held_);
+    held_.reset();
+    dispatch_frame(std::move(frame));
+    read_size();  // pauses again unless the held request was answered at once
+  }
+
   // What the SASL gate decided instead of the broker: an answer (in order with the others), or
   // closing the connection.
   void answer_gate(SaslGate::Step step, int32_t correlation, bool raw) {
     if (!step.why.empty()) std::fprintf(stderr, "kafka: %s: %s\n", peer_.c_str(), step.why.c_str());
     if (step.kind == SaslGate::Step::kClose) return shut();
-    owed_[next_seq_++] = Owed{correlation, std::move(step.body), true, raw, step.close_after};
+    owed_[next_seq_++] = Owed{correlation, std::move(step.body), true, raw, step.close_after, false};
+    ++owed_other_;
     flush();
   }
 
@@ -168,13 +194,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
         out += w.take();
       }
       close_after = o.close_after;
+      if (!o.produce) --owed_other_;
       owed_.erase(owed_.begin());
     }
     if (close_after) {
       closing_ = true;  // nothing more is read or answered
       owed_.clear();
+      owed_other_ = 0;
     }
-    if (paused_ && !closing_ && owed_.size() < server_->options.max_in_flight) {
+    // A request held behind pipelined Produce requests goes once they are all answered: posted,
+    // so that its answer is written after the ones collected here.
+    if (held_ && owed_.empty() && !closing_)
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->dispatch_held(); });
+    if (paused_ && !closing_ && may_read()) {
       paused_ = false;
       read_size();
     }
@@ -194,6 +226,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool ready;
     bool raw;          // a reply to a bare SASL token: no response header
     bool close_after;  // close the connection once written (a failed authentication)
+    bool produce;      // a Produce request (pipelined with the ones around it)
   };
   tcp::socket socket_;
   std::shared_ptr<KafkaServer::State> server_;
@@ -207,6 +240,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool paused_ = false;
   bool closed_ = false;
   bool closing_ = false;  // closed once the last answer is written
+  size_t owed_other_ = 0;  // owed answers to requests that are no Produce
+  std::shared_ptr<std::string> held_;  // a request read behind pipelined Produce requests
   SaslGate gate_;
 };
 

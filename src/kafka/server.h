@@ -27,10 +27,12 @@ struct KafkaServerOptions {
   // A connection without a request for this long is closed (connections.max.idle.ms).
   int idle_timeout_ms = 600000;
   size_t max_connections = 4096;  // beyond: accepted and closed at once
-  // Requests of one connection handled at a time. 1, as Kafka's broker does (it mutes a channel
-  // until its answer is sent): a client that pipelines a commit and then a fetch of it must see
-  // the commit, which handling both at once would not guarantee.
-  size_t max_in_flight = 1;
+  // Consecutive Produce requests of one connection handed to the handler before the earlier ones
+  // are answered (so they can share a group commit; the handler keeps them in order). Any other
+  // request waits until everything before it is answered, as Kafka's broker handles one request
+  // per connection at a time: a client that pipelines a commit and then a fetch of it must see the
+  // commit. 1: one request at a time, whatever it is.
+  size_t max_produce_in_flight = 5;
   // Set: every connection authenticates with SASL PLAIN before anything but ApiVersions
   // (kafka/sasl.h); empty: a PLAINTEXT listener.
   PlainCheck sasl_plain;

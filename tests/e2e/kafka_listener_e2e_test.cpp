@@ -211,6 +211,56 @@ TEST_SUITE("e2e kafka listener") {
     CHECK(has(r[1].second, "orders"));
   }
 
+  TEST_CASE("pipelined Produce requests keep their order, the first creating the topic, and a Fetch behind them sees all") {
+    ServerFixture s;
+    s.start(1);
+    RawSocket sock(s.kafka_port);
+    REQUIRE(sock.connected());
+    std::string frames;
+    for (int i = 0; i < 3; ++i) {
+      orderstream::kafka::RecordBatch b;
+      for (int j = 0; j < 2; ++j) {
+        auto& r = b.records.emplace_back();
+        r.timestamp_ms = 1700000000000;
+        r.offset_delta = j;
+        r.value = std::string(1, static_cast<char>('a' + i)) + std::to_string(j);
+      }
+      frames += kafka_frame(0, 3, 10 + i, produce_body("pipe", b));  // "pipe" does not exist yet
+    }
+    Writer fetch;  // Fetch v4 of pipe/0 from offset 0
+    fetch.i32(-1);
+    fetch.i32(0);  // max_wait_ms: answer with what is there
+    fetch.i32(1);
+    fetch.i32(1 << 20);
+    fetch.i8(0);
+    fetch.array_length(1);
+    fetch.string("pipe");
+    fetch.array_length(1);
+    fetch.i32(0);
+    fetch.i64(0);
+    fetch.i32(1 << 20);
+    REQUIRE(sock.write(frames + kafka_frame(1, 4, 20, fetch.bytes())));
+    std::string got;
+    for (int i = 0; i < 100 && kafka_responses(got).size() < 4; ++i) got += sock.read(200);
+    auto r = kafka_responses(got);
+    REQUIRE(r.size() == 4);
+    for (int i = 0; i < 3; ++i) {
+      CHECK(r[static_cast<size_t>(i)].first == 10 + i);
+      Reader p(r[static_cast<size_t>(i)].second);
+      enter_only_partition(p);
+      CHECK(p.i16() == 0);
+      CHECK(p.i64() == 2 * i);  // each request's records after the one before's
+    }
+    CHECK(r[3].first == 20);
+    Reader f(r[3].second);
+    f.i32();  // throttle
+    enter_only_partition(f);
+    CHECK(f.i16() == 0);
+    CHECK(f.i64() == 6);  // the high watermark: the fetch saw every record produced before it
+    CliRun read = kcat_run(s, {"-C", "-t", "pipe", "-e", "-q"});
+    CHECK(read.out == "a0\na1\nb0\nb1\nc0\nc1\n");
+  }
+
   TEST_CASE("an API not spoken yet is UNSUPPORTED_VERSION and the connection stays usable") {
     ServerFixture s;
     s.start(1);

@@ -88,8 +88,8 @@ struct Produced {
   int64_t log_append_time_ms = -1;
 };
 
-// A Produce v3 with one batch for topic/partition 0, acks=all: that partition's answer.
-inline Produced produce_batch(KafkaWireClient& c, const std::string& topic, const kafka::RecordBatch& batch) {
+// The body of a Produce v3 with one batch for topic/partition 0, acks=all.
+inline std::string produce_body(const std::string& topic, const kafka::RecordBatch& batch) {
   kafka::Writer w;
   w.nullable_string(std::nullopt);  // transactional id
   w.i16(-1);                         // acks=all
@@ -99,7 +99,12 @@ inline Produced produce_batch(KafkaWireClient& c, const std::string& topic, cons
   w.array_length(1);
   w.i32(0);
   w.nullable_bytes(kafka::encode_batch(batch));
-  auto body = c.call(0, 3, w.take());
+  return w.take();
+}
+
+// That Produce sent and answered: the partition's answer.
+inline Produced produce_batch(KafkaWireClient& c, const std::string& topic, const kafka::RecordBatch& batch) {
+  auto body = c.call(0, 3, produce_body(topic, batch));
   REQUIRE(body.has_value());
   kafka::Reader r(*body);
   enter_only_partition(r);
