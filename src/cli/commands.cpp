@@ -80,7 +80,7 @@ namespace {
 int run_app(int argc, char** argv) {
   CLI::App app{
       "orderstream: an order-management system on an embedded, partitioned event log.\n"
-      "Read-only commands (topics list/describe, consume, dump, groups list/describe, verify)\n"
+      "Read-only commands (topics list/describe, consume, dump, groups list/describe, verify, disk)\n"
       "work beside a running server; writing commands need the data directory to themselves.",
       "orderstream"};
   GlobalOptions global;
@@ -107,6 +107,7 @@ int run_app(int argc, char** argv) {
   add_dump_command(app, global, &exit_code);
   add_groups_commands(app, global, &exit_code);
   add_maintenance_commands(app, global, &exit_code);
+  add_disk_command(app, global, &exit_code);
   add_bench_commands(app, global, &exit_code);
   add_service_commands(app, global, &exit_code);
 

@@ -65,6 +65,7 @@ void add_consume_command(CLI::App& app, const GlobalOptions& global, int* exit_c
 void add_dump_command(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void add_groups_commands(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void add_maintenance_commands(CLI::App& app, const GlobalOptions& global, int* exit_code);
+void add_disk_command(CLI::App& app, const GlobalOptions& global, int* exit_code);
 void add_bench_commands(CLI::App& app, const GlobalOptions& global, int* exit_code);
 
 // The `bench` subcommand, created on first use so bench_log_cmd.cpp and service_commands.cpp can

@@ -87,6 +87,24 @@ struct LogMetrics {
   metrics::Histogram* sync_seconds = nullptr;     // explicit syncs (sync_to) that flushed
 };
 
+// One LMDB database: its name ("t/<topic>/<partition>", "s/<store>", "__meta", ...; "(free)"
+// is LMDB's free-page list, "(main)" the directory of names) and its B-tree's pages.
+struct DatabaseStats {
+  std::string name;
+  uint64_t entries = 0;
+  uint32_t depth = 0;
+  uint64_t branch_pages = 0;
+  uint64_t leaf_pages = 0;
+  uint64_t overflow_pages = 0;
+  uint64_t pages() const { return branch_pages + leaf_pages + overflow_pages; }
+};
+struct DiskStats {
+  uint32_t page_size = 0;
+  uint64_t file_bytes = 0;  // data.mdb on disk
+  uint64_t used_pages = 0;  // pages up to the last one in use (the rest of the file is unused)
+  std::vector<DatabaseStats> databases;  // in name order, "(free)" and "(main)" first
+};
+
 // Called for each problem verify() finds.
 using CorruptionReporter = std::function<void(const TopicPartition&, Offset, const Status&)>;
 
@@ -161,6 +179,10 @@ class Log {
   Result<CleanerStats> enforce_retention(int64_t now_ms);
   // Checks every record's CRC, offsets against partition metadata, and counts. OK if clean.
   Status verify(const CorruptionReporter& report) const;
+  // Page counts of every LMDB database in the environment (what `mdb_stat -a` shows), read
+  // from one snapshot. REQUIRES: a log opened read-only (the CLI's): LMDB forbids opening
+  // database handles beside another txn of the same process that may open some.
+  Result<DiskStats> disk_stats() const;
   // Partitions found corrupt on open or by a read since (a scan that met a bad record):
   // readable up to the damage, refusing appends. In the order they were found.
   std::vector<PartitionFailure> failed_partitions() const;
