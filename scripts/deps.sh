@@ -6,9 +6,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # python3-kafka and python3-confluent-kafka are the Python Kafka clients the e2e tests drive (for
 # /usr/bin/python3); python3-snappy, -lz4 and -zstandard give kafka-python those codecs.
-pkgs=(build-essential cmake libboost1.81-dev liblmdb-dev libsimdjson-dev libcli11-dev doctest-dev curl nodejs kcat
-      zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
-      python3-kafka python3-confluent-kafka librdkafka-dev python3-snappy python3-lz4 python3-zstandard)
+# librdkafka-dev (found through pkg-config) is the binary's client of an Apache Kafka cluster.
+pkgs=(build-essential cmake pkg-config libboost1.81-dev liblmdb-dev libsimdjson-dev libcli11-dev doctest-dev curl nodejs kcat
+      zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev librdkafka-dev
+      python3-kafka python3-confluent-kafka python3-snappy python3-lz4 python3-zstandard)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,7 +4,6 @@
 // it, through that server (server_client.h).
 #include <CLI/CLI.hpp>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <limits>
@@ -12,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/cluster_commands.h"
 #include "cli/commands.h"
+#include "cli/consume_args.h"
 #include "cli/format.h"
 #include "cli/server_client.h"
 
@@ -20,50 +21,6 @@ namespace orderstream::cli {
 namespace {
 
 using log::TopicPartition;
-
-struct ConsumeArgs {
-  std::string topic;
-  std::optional<int32_t> partition;
-  std::string offset;  // beginning|end|stored|N|-N|s@MS; empty = stored with --group, else beginning
-  std::optional<int64_t> count;
-  bool exit_at_end = false;
-  std::string group;
-  std::string format = "%s\\n";
-  bool json = false;
-};
-
-// Where to start, as parsed from --offset.
-struct OffsetSpec {
-  enum Kind { kBeginning, kEnd, kStored, kAbsolute, kFromEnd, kTime } kind = kBeginning;
-  int64_t n = 0;  // kAbsolute: offset; kFromEnd: how many before the end; kTime: ms
-};
-
-Result<int64_t> parse_int(std::string_view s, std::string_view what) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size())
-    return invalid_argument(std::string(what) + " must be an integer, got '" + std::string(s) + "'");
-  return v;
-}
-
-Result<OffsetSpec> parse_offset(std::string_view s) {
-  OffsetSpec o;
-  if (s == "beginning") return o;
-  if (s == "end") return OffsetSpec{OffsetSpec::kEnd, 0};
-  if (s == "stored") return OffsetSpec{OffsetSpec::kStored, 0};
-  if (s.substr(0, 2) == "s@") {
-    auto ms = parse_int(s.substr(2), "--offset s@MS");
-    if (!ms.ok() || *ms < 0)
-      return invalid_argument("--offset s@MS needs a timestamp in ms >= 0, got '" + std::string(s) + "'");
-    return OffsetSpec{OffsetSpec::kTime, *ms};
-  }
-  auto n = parse_int(s, "--offset");
-  if (!n.ok())
-    return invalid_argument("--offset must be beginning, end, stored, N, -N or s@MS, got '" +
-                            std::string(s) + "'");
-  if (*n < 0 || s[0] == '-') return OffsetSpec{OffsetSpec::kFromEnd, -*n};
-  return OffsetSpec{OffsetSpec::kAbsolute, *n};
-}
 
 struct PartitionCursor {
   TopicPartition tp;
@@ -128,11 +85,8 @@ Status commit_group(const WriteTarget& target, const std::string& group, std::ve
 }
 
 Status consume(const GlobalOptions& g, const ConsumeArgs& a) {
-  OS_ASSIGN_OR_RETURN(OffsetSpec spec,
-                      parse_offset(a.offset.empty() ? (a.group.empty() ? "beginning" : "stored")
-                                                    : a.offset));
-  if (spec.kind == OffsetSpec::kStored && a.group.empty())
-    return invalid_argument("--offset stored needs --group");
+  if (a.cluster.enabled()) return cluster_consume(a);
+  OS_ASSIGN_OR_RETURN(OffsetSpec spec, offset_of(a));
   std::optional<RecordFormat> fmt;
   if (!a.json) {
     OS_ASSIGN_OR_RETURN(fmt, RecordFormat::parse(a.format));
@@ -240,13 +194,14 @@ void add_consume_command(CLI::App& app, const GlobalOptions& global, int* exit_c
   c->add_flag("--exit,-e", a->exit_at_end, "Stop at the end of every partition instead of following");
   c->add_option("--group,-G", a->group,
                 "Consumer group: resume from and commit its offsets (needs the writer lock, or "
-                "goes through the running server)");
+                "goes through the running server; on a cluster, the group's coordinator)");
   c->add_option("--format,-f", a->format,
                 "Output format: %t topic, %p partition, %o offset, %k key, %s payload, "
                 "%T timestamp, %h headers, %K key length, %S payload length; \\n \\t")
       ->excludes(c->add_flag("--json,-J", a->json,
                              "One JSON object per line: topic, partition, offset, ts, key, "
                              "payload, headers"));
+  add_cluster_options(c, &a->cluster);
   c->callback([=, g = &global] { *exit_code = report(consume(*g, *a)); });
 }
 

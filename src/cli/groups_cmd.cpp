@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cluster_commands.h"
 #include "cli/commands.h"
 #include "cli/server_client.h"
 
@@ -29,6 +30,8 @@ struct GroupsArgs {
   std::optional<int64_t> to_offset, shift_by;
   std::string to_datetime;
   bool execute = false;
+  std::vector<std::string> topics;  // describe: only these (on a cluster: required)
+  ClusterArgs cluster;              // describe: a Kafka cluster instead of the log
 };
 
 Status groups_list(const GlobalOptions& g) {
@@ -52,6 +55,7 @@ Status groups_describe(const GlobalOptions& g, const GroupsArgs& a) {
   std::printf("%-24s %-24s %9s %15s %15s %10s\n", "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET",
               "LOG-END-OFFSET", "LAG");
   for (const log::GroupOffset& o : offsets) {
+    if (!a.topics.empty() && std::find(a.topics.begin(), a.topics.end(), o.tp.topic) == a.topics.end()) continue;
     auto info = view.partition_info(o.tp);
     // A topic created after this process opened the log is not known here: show '-'.
     std::string end = info.ok() ? std::to_string(info->end.v) : "-";
@@ -179,7 +183,13 @@ void add_groups_commands(CLI::App& app, const GlobalOptions& global, int* exit_c
   CLI::App* describe = groups->add_subcommand(
       "describe", "Committed offsets, log-end offsets and lag of one group (default: all)");
   describe->add_option("group", a->group, "Group name");
-  describe->callback([=] { *exit_code = report(groups_describe(*g, *a)); });
+  describe->add_option("--topic", a->topics, "Only this topic's partitions; repeatable (needed on a cluster)")
+      ->allow_extra_args(false);
+  add_cluster_options(describe, &a->cluster);
+  describe->callback([=] {
+    *exit_code = report(a->cluster.enabled() ? cluster_groups_describe(a->cluster, a->group, a->topics)
+                                             : groups_describe(*g, *a));
+  });
 
   CLI::App* reset = groups->add_subcommand(
       "reset", "Plan (or with --execute, commit) new offsets for a group on a topic");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cluster_commands.h"
 #include "cli/commands.h"
 #include "cli/server_client.h"
 #include "services/ownership.h"
@@ -19,6 +20,7 @@ struct TopicsArgs {
   std::string name;
   int32_t partitions = 1;
   std::vector<std::string> configs;  // KEY=VALUE
+  ClusterArgs cluster;               // list and describe: a Kafka cluster instead of the log
 };
 
 Status apply_configs(log::TopicConfig* config, const std::vector<std::string>& configs) {
@@ -116,12 +118,19 @@ void add_topics_commands(CLI::App& app, const GlobalOptions& global, int* exit_c
   create->callback([=] { *exit_code = report(topics_create(*g, *args)); });
 
   CLI::App* list = topics->add_subcommand("list", "List topic names, one per line");
-  list->callback([=] { *exit_code = report(topics_list(*g)); });
+  add_cluster_options(list, &args->cluster);
+  list->callback([=] {
+    *exit_code = report(args->cluster.enabled() ? cluster_topics_list(args->cluster) : topics_list(*g));
+  });
 
   CLI::App* describe = topics->add_subcommand(
       "describe", "Show partitions, configs and per-partition offsets, record counts and bytes");
   describe->add_option("name", args->name, "Topic name")->required();
-  describe->callback([=] { *exit_code = report(topics_describe(*g, *args)); });
+  add_cluster_options(describe, &args->cluster);
+  describe->callback([=] {
+    *exit_code = report(args->cluster.enabled() ? cluster_topics_describe(args->cluster, args->name)
+                                                : topics_describe(*g, *args));
+  });
 
   CLI::App* alter = topics->add_subcommand("alter", "Change topic configs");
   alter->add_option("name", args->name, "Topic name")->required();

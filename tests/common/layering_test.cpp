@@ -41,4 +41,11 @@ TEST_SUITE("layering") {
       CHECK(files >= 8);
     }
   }
+
+  TEST_CASE("the Kafka cluster client src/cluster includes nothing above log") {
+    int files = 0;
+    for (const std::string& bad : upward_includes("cluster", {"api", "cli", "sql", "services", "stream", "http", "kafka"}, &files))
+      FAIL_CHECK(bad);
+    CHECK(files >= 6);
+  }
 }
