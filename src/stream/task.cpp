@@ -92,30 +92,21 @@ Status StreamTask::step(bool* progressed) {
 
 Result<std::unique_ptr<PreparedStep>> StreamTask::prepare(const log::ReadView& view) {
   auto started = Clock::now();
-  if (!stream_time_loaded_) {
-    OS_ASSIGN_OR_RETURN(std::optional<std::string_view> t, view.get(kStreamTimeStore, task_key_));
-    if (!t) {  // a log written before kStreamTimeStore
-      OS_ASSIGN_OR_RETURN(t, view.get(legacy_task_meta_store_name(spec_.name, partition_), kStreamTimeKey));
-    }
-    stream_time_ms_ = t ? std::strtoll(std::string(*t).c_str(), nullptr, 10) : -1;
-    stream_time_loaded_ = true;
-  }
+  Status damaged;
+  OS_ASSIGN_OR_RETURN(std::vector<TaskInput> in, read_inputs(view, &damaged));
+  return process(view, std::move(in), std::move(damaged), started);
+}
+
+Result<std::vector<TaskInput>> StreamTask::read_inputs(const log::ReadView& view, Status* damaged) const {
   // Each input's records after its committed offset, in offset order. The views point into
   // the snapshot's pages, valid while `view` lives: no copy per record.
-  struct Input {
-    std::vector<log::RecordView> records;
-    size_t head = 0;        // next record to process
-    Offset scanned_to;      // the offset after the last record read
-    bool more = false;      // the partition holds records beyond what was read
-  };
   std::vector<log::TopicPartition> tps = inputs();
-  std::vector<Input> in(tps.size());
-  bool any = false;
+  std::vector<TaskInput> in(tps.size());
   // A damaged input record (Corruption): the records before it are processed and committed,
   // then the step fails naming it. The task never reads past it, so it is neither processed
   // nor skipped; the log has marked its partition failed (/health) and the runtime retries.
-  Status damaged;
   for (size_t i = 0; i < tps.size(); ++i) {
+    in[i].tp = tps[i];
     OS_ASSIGN_OR_RETURN(std::optional<Offset> pos, view.committed(spec_.name, tps[i]));
     OS_ASSIGN_OR_RETURN(log::PartitionInfo info, view.partition_info(tps[i]));
     // Kafka's auto.offset.reset=earliest; a position before the start (retention) skips ahead.
@@ -130,14 +121,27 @@ Result<std::unique_ptr<PreparedStep>> StreamTask::prepare(const log::ReadView& v
       in[i].scanned_to = *scanned;
       in[i].more = in[i].scanned_to < info.end;
     } else if (scanned.status().code() == StatusCode::kCorruption) {
-      if (damaged.is_ok()) damaged = scanned.status();
+      if (damaged->is_ok()) *damaged = scanned.status();
       in[i].scanned_to = in[i].records.empty() ? from : in[i].records.back().offset.next();
       in[i].more = true;  // the merge stops where this input runs out
     } else {
       return scanned.status();
     }
-    any |= !in[i].records.empty();
   }
+  return in;
+}
+
+Result<std::unique_ptr<PreparedStep>> StreamTask::process(const log::ReadView& view, std::vector<TaskInput> in,
+                                                          Status damaged, Clock::time_point started) {
+  if (!stream_time_loaded_) {
+    OS_ASSIGN_OR_RETURN(std::optional<std::string_view> t, view.get(kStreamTimeStore, task_key_));
+    if (!t) {  // a log written before kStreamTimeStore
+      OS_ASSIGN_OR_RETURN(t, view.get(legacy_task_meta_store_name(spec_.name, partition_), kStreamTimeKey));
+    }
+    stream_time_ms_ = t ? std::strtoll(std::string(*t).c_str(), nullptr, 10) : -1;
+    stream_time_loaded_ = true;
+  }
+  bool any = std::any_of(in.begin(), in.end(), [](const TaskInput& x) { return x.head < x.records.size(); });
   if (!any) {
     if (!damaged.is_ok()) return damaged;
     return std::unique_ptr<PreparedStep>();
@@ -153,24 +157,25 @@ Result<std::unique_ptr<PreparedStep>> StreamTask::prepare(const log::ReadView& v
   // order. Stop when an input that has unread records runs out of read ones: its next record
   // might be earlier than what the other inputs would offer.
   for (;;) {
-    size_t pick = tps.size();
+    size_t pick = in.size();
     bool starved = false;
-    for (size_t i = 0; i < tps.size(); ++i) {
+    for (size_t i = 0; i < in.size(); ++i) {
       if (in[i].head == in[i].records.size()) {
         starved |= in[i].more;
         continue;
       }
-      if (pick == tps.size() ||
+      if (pick == in.size() ||
           in[i].records[in[i].head].timestamp_ms < in[pick].records[in[pick].head].timestamp_ms)
         pick = i;
     }
-    if (pick == tps.size() || starved) break;
+    if (pick == in.size() || starved) break;
+    const log::TopicPartition& tp = in[pick].tp;
     const log::RecordView& r = in[pick].records[in[pick].head++];
     ++step->processed;
     ctx.advance_time(r.timestamp_ms);
     if (metrics_.record_age_seconds && r.timestamp_ms > 0)
       metrics_.record_age_seconds->observe(static_cast<double>(std::max<int64_t>(now_ms - r.timestamp_ms, 0)) / 1000.0);
-    InputRecord rec{tps[pick].topic, tps[pick].partition, r.offset, r.timestamp_ms, r.key, r.value};
+    InputRecord rec{tp.topic, tp.partition, r.offset, r.timestamp_ms, r.key, r.value};
     ctx.begin_record();
     Status st = processor_->process(rec, ctx);
     // A storage failure is not the record's fault: nothing of this step commits; it is retried.
@@ -180,7 +185,7 @@ Result<std::unique_ptr<PreparedStep>> StreamTask::prepare(const log::ReadView& v
       ctx.rollback_record();
       ++step->skipped;
       std::fprintf(stderr, "orderstream: %s skipped %s offset %lld: %s\n", spec_.name.c_str(),
-                   tps[pick].to_string().c_str(), static_cast<long long>(r.offset.v),
+                   tp.to_string().c_str(), static_cast<long long>(r.offset.v),
                    st.to_string().c_str());
     }
   }
@@ -188,13 +193,12 @@ Result<std::unique_ptr<PreparedStep>> StreamTask::prepare(const log::ReadView& v
     if (!damaged.is_ok()) return damaged;
     return std::unique_ptr<PreparedStep>();
   }
-  for (size_t i = 0; i < tps.size(); ++i) {
-    const Input& x = in[i];
+  for (const TaskInput& x : in) {
     if (x.head == 0) continue;  // nothing of this input processed: its position stays
     // Everything read processed: the scan's end (it may skip a compacted gap); else just
     // past the last processed record.
     Offset next = x.head == x.records.size() ? x.scanned_to : x.records[x.head - 1].offset.next();
-    step->positions.emplace_back(tps[i], next);
+    step->positions.emplace_back(x.tp, next);
   }
   step->damaged = damaged;
   if (metrics_.process_seconds) metrics_.process_seconds->observe(seconds_since(started));

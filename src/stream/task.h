@@ -29,6 +29,16 @@ struct TaskMetrics {
   metrics::Histogram* record_age_seconds = nullptr;
 };
 
+// One input partition's records for a step, in offset order. The views must outlive the step
+// (they point into the snapshot they were read from, or into buffers the backend keeps).
+struct TaskInput {
+  log::TopicPartition tp;
+  std::vector<log::RecordView> records;
+  size_t head = 0;     // next record to process
+  Offset scanned_to;   // the offset after the last record read (past a compacted gap too)
+  bool more = false;   // the partition holds records beyond these
+};
+
 // One step processed but not yet committed: what its commit writes and what runs after it.
 // Holds views into the ReadView it was prepared from, which must outlive it.
 struct PreparedStep {
@@ -57,6 +67,15 @@ class StreamTask {
   // the result): nullptr when no input had new records; an error is a storage error or a
   // damaged record with nothing before it to process (nothing to commit either way).
   Result<std::unique_ptr<PreparedStep>> prepare(const log::ReadView& view);
+  // prepare's halves. read_inputs: the embedded log's records after the task's committed
+  // offsets, up to max_batch per input; a damaged record ends its input's batch and is named in
+  // *damaged. process: the inputs merged in event-time order (stopping where an input that has
+  // more runs out) and processed against the state in `view`; nullptr when nothing was
+  // processed. A backend with its own inputs (Kafka) calls process with them.
+  Result<std::vector<TaskInput>> read_inputs(const log::ReadView& view, Status* damaged) const;
+  Result<std::unique_ptr<PreparedStep>> process(const log::ReadView& view, std::vector<TaskInput> in,
+                                                Status damaged,
+                                                std::chrono::steady_clock::time_point started);
   // Writes the step into w: outputs, state, input offsets, stream time. May run more than once.
   Status write_to(const PreparedStep& step, log::WriteTxn& w) const;
   // After the step's transaction committed: metrics, after-commit actions. Returns the step's
