@@ -1,18 +1,10 @@
 #include "cluster/cluster_metadata.h"
 
-#include <librdkafka/rdkafka.h>
-
 #include <algorithm>
-#include <memory>
+
+#include "cluster/rd_types.h"
 
 namespace orderstream::cluster {
-namespace {
-
-struct MetadataDeleter {
-  void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
-};
-
-}  // namespace
 
 Result<ClusterMetadata> fetch_metadata(KafkaClient& client, const std::optional<std::string>& topic) {
   // Always the all-topics request, filtered here: a Metadata request naming an unknown topic
@@ -21,7 +13,7 @@ Result<ClusterMetadata> fetch_metadata(KafkaClient& client, const std::optional<
   const rd_kafka_metadata_t* raw = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(client.get(), 1, nullptr, &raw, client.timeout_ms());
   OS_RETURN_IF_ERROR(kafka_status(err, "metadata from " + client.where()));
-  std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter> md(raw);
+  Metadata md(raw);
   ClusterMetadata out;
   for (int i = 0; i < md->broker_cnt; ++i)
     out.brokers.push_back({md->brokers[i].id, md->brokers[i].host, md->brokers[i].port});

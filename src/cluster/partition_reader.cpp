@@ -1,20 +1,9 @@
 #include "cluster/partition_reader.h"
 
-#include <librdkafka/rdkafka.h>
-
-#include <memory>
+#include "cluster/rd_types.h"
 
 namespace orderstream::cluster {
 namespace {
-
-struct ListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const { rd_kafka_topic_partition_list_destroy(l); }
-};
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
-struct MessageDeleter {
-  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
-};
-using Message = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 
 PartitionList make_list(const std::string& topic, const std::vector<int32_t>& partitions) {
   PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())));
