@@ -37,6 +37,24 @@ Settings defaults(KafkaClient::Kind kind, const std::string& group) {
   return s;
 }
 
+std::vector<std::pair<std::string, int32_t>> partitions_of(const rd_kafka_topic_partition_list_t* l) {
+  std::vector<std::pair<std::string, int32_t>> out;
+  for (int i = 0; l && i < l->cnt; ++i) out.emplace_back(l->elems[i].topic, l->elems[i].partition);
+  return out;
+}
+
+// librdkafka calls this inside rd_kafka_consumer_poll, on the polling thread.
+void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* opaque) {
+  auto* listener = static_cast<RebalanceListener*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    (void)rd_kafka_assign(rk, parts);
+    listener->on_assigned(partitions_of(parts));
+  } else {  // revoked, or an error: give everything back and wait for the next assignment
+    listener->on_revoked(partitions_of(parts));
+    (void)rd_kafka_assign(rk, nullptr);
+  }
+}
+
 }  // namespace
 
 Result<std::pair<std::string, std::string>> parse_property(const std::string& kv) {
@@ -83,7 +101,7 @@ Status kafka_status(int err, const std::string& what) {
 }
 
 Result<std::unique_ptr<KafkaClient>> KafkaClient::create(Kind kind, const ClientOptions& options,
-                                                         const std::string& group) {
+                                                         const std::string& group, RebalanceListener* listener) {
   if (options.bootstrap_servers.empty())
     return invalid_argument("--bootstrap-servers needs at least one H:P");
   Settings settings = defaults(kind, group);
@@ -96,6 +114,10 @@ Result<std::unique_ptr<KafkaClient>> KafkaClient::create(Kind kind, const Client
       rd_kafka_conf_destroy(conf);
       return invalid_argument("librdkafka property " + key + "=" + value + ": " + err);
     }
+  }
+  if (listener) {
+    rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+    rd_kafka_conf_set_opaque(conf, listener);
   }
   rd_kafka_t* rk = rd_kafka_new(kind == Kind::kConsumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER,
                                 conf, err, sizeof err);

@@ -33,6 +33,15 @@ Result<std::pair<std::string, std::string>> parse_property(const std::string& kv
 // timeouts are kTimeout, unknown topics and groups kNotFound, refusals kPermissionDenied.
 Status kafka_status(int err, const std::string& what);
 
+// Told of a consumer group member's rebalances, on the thread that polls the consumer (inside
+// its poll), after the partitions were assigned or before they go.
+class RebalanceListener {
+ public:
+  virtual ~RebalanceListener() = default;
+  virtual void on_assigned(const std::vector<std::pair<std::string, int32_t>>& partitions) = 0;
+  virtual void on_revoked(const std::vector<std::pair<std::string, int32_t>>& partitions) = 0;
+};
+
 class KafkaClient {
  public:
   enum class Kind { kConsumer, kProducer };
@@ -41,8 +50,11 @@ class KafkaClient {
   // one; auto-commit off, auto.offset.reset earliest, partition EOFs reported) or a producer
   // (acks=all, idempotent). InvalidArgument names a property librdkafka refuses; an empty
   // bootstrap list is refused too. Connecting happens later, on the first request.
+  // A listener (consumers only; it must outlive the client) makes the consumer follow its
+  // group's assignments (eager: all revoked, then the new set assigned).
   static Result<std::unique_ptr<KafkaClient>> create(Kind kind, const ClientOptions& options,
-                                                     const std::string& group = "");
+                                                     const std::string& group = "",
+                                                     RebalanceListener* listener = nullptr);
   ~KafkaClient();
   KafkaClient(const KafkaClient&) = delete;
   KafkaClient& operator=(const KafkaClient&) = delete;
