@@ -154,6 +154,11 @@ Status StepContext::write_to(log::WriteTxn& w) const {
   return Status::ok();
 }
 
+void StepContext::for_each_state_write(const StateWriteFn& fn) const {
+  for (const auto& s : stores_)
+    for (const auto& [k, v] : s->writes) fn(s->name, k, v);
+}
+
 Result<std::optional<std::string>> StepContext::read(const log::StoreRef& store,
                                                      std::string_view key) {
   auto v = view_.get(store, key);

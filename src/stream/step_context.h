@@ -61,6 +61,14 @@ class StepContext final : public TaskContext {
   Status write_to(log::WriteTxn& w) const;
   std::vector<std::function<void()>>& after() { return after_; }
 
+  // What write_to writes, for a backend that writes it elsewhere (Kafka): each buffered state
+  // change as (the store's name as the processor gave it, key, value; nullopt = deleted), and
+  // the outputs in emit order. Views valid while the context lives and is not written to.
+  using StateWriteFn = std::function<void(std::string_view store, std::string_view key,
+                                          const std::optional<std::string>& value)>;
+  void for_each_state_write(const StateWriteFn& fn) const;
+  const std::vector<Output>& outputs() const { return outputs_; }
+
  private:
   struct StringHash {
     using is_transparent = void;
