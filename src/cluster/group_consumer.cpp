@@ -49,9 +49,7 @@ Status GroupConsumer::poll(std::chrono::milliseconds wait, size_t max_records, s
     timeout = 0;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      std::string where = m->rkt ? std::string(rd_kafka_topic_name(m->rkt)) + "/" + std::to_string(m->partition)
-                                 : client_->where();
-      return kafka_status(m->err, "consuming " + where);
+      return message_status(m.get(), *client_, "consuming");
     }
     TopicPartitionId tp{rd_kafka_topic_name(m->rkt), m->partition};
     auto [it, fresh] = index.emplace(tp, out->size());

@@ -58,9 +58,7 @@ Status PartitionReader::poll(std::chrono::milliseconds wait, const RecordFn& fn,
       continue;
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      std::string where = m->rkt ? std::string(rd_kafka_topic_name(m->rkt)) + "/" + std::to_string(m->partition)
-                                 : client_.where();
-      return kafka_status(m->err, "reading " + where);
+      return message_status(m.get(), client_, "reading");
     }
     rd_kafka_timestamp_type_t type;
     int64_t ts = rd_kafka_message_timestamp(m.get(), &type);
