@@ -37,6 +37,7 @@ void GroupConsumer::on_assigned(const std::vector<TopicPartitionId>& partitions)
 
 void GroupConsumer::on_revoked(const std::vector<TopicPartitionId>& partitions) {
   for (const TopicPartitionId& tp : partitions) assignment_.erase(tp);
+  ++revocations_;
 }
 
 Status GroupConsumer::poll(std::chrono::milliseconds wait, size_t max_records, std::vector<PartitionBatch>* out) {
@@ -44,7 +45,13 @@ Status GroupConsumer::poll(std::chrono::milliseconds wait, size_t max_records, s
   for (size_t i = 0; i < out->size(); ++i) index[(*out)[i].tp] = i;
   int timeout = static_cast<int>(wait.count());
   for (size_t taken = 0; taken < max_records;) {
+    uint64_t revoked = revocations_;
     Message m(rd_kafka_consumer_poll(client_->get(), timeout));
+    if (revocations_ != revoked) {
+      out->clear();
+      index.clear();
+      taken = 0;
+    }
     if (!m) break;
     timeout = 0;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;

@@ -37,13 +37,17 @@ class GroupConsumer final : public RebalanceListener {
   ~GroupConsumer() override;
 
   // Waits up to `wait` for records, then takes what else is ready, up to max_records, grouped
-  // by partition in the order they came. Rebalances run inside: assignment() may change.
+  // by partition in the order they came. Rebalances run inside: assignment() may change. A
+  // revoke empties *out: a partition assigned again is read anew from its committed offset,
+  // so what was taken before the revoke would come twice.
   Status poll(std::chrono::milliseconds wait, size_t max_records, std::vector<PartitionBatch>* out);
 
   // The partitions the group assigned to this member (empty between revoke and assign).
   const std::set<TopicPartitionId>& assignment() const { return assignment_; }
   // Counts the assignments this member received: a change means partitions moved.
   uint64_t generation() const { return generation_; }
+  // Counts the revokes: a change means every record polled before it will be read again.
+  uint64_t revocations() const { return revocations_; }
   KafkaClient& client() { return *client_; }
 
   void on_assigned(const std::vector<TopicPartitionId>& partitions) override;
@@ -54,6 +58,7 @@ class GroupConsumer final : public RebalanceListener {
   std::unique_ptr<KafkaClient> client_;
   std::set<TopicPartitionId> assignment_;
   uint64_t generation_ = 0;
+  uint64_t revocations_ = 0;
 };
 
 }  // namespace orderstream::cluster

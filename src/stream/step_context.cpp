@@ -126,7 +126,7 @@ void StepContext::rollback_record() {
   after_.resize(after_mark_);
 }
 
-Status StepContext::write_to(log::WriteTxn& w) const {
+Status StepContext::write_state_to(log::WriteTxn& w) const {
   for (const auto& s : stores_) {
     if (s->writes.empty()) continue;
     OS_ASSIGN_OR_RETURN(log::StoreRef ref, w.store_for_write(s->scoped));
@@ -138,6 +138,10 @@ Status StepContext::write_to(log::WriteTxn& w) const {
       }
     }
   }
+  return Status::ok();
+}
+
+Status StepContext::write_outputs_to(log::WriteTxn& w) const {
   for (const Output& o : outputs_) {
     PartitionId p;
     if (o.partition) {

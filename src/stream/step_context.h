@@ -56,9 +56,11 @@ class StepContext final : public TaskContext {
   const Status& record_error() const { return record_error_; }
   const Status& storage_error() const { return storage_error_; }
 
-  // Writes the buffered state changes and the outputs into w. May run more than once (group
-  // commit retries); it only reads the context.
-  Status write_to(log::WriteTxn& w) const;
+  // Write the buffered state changes, and the outputs, into w. May run more than once (group
+  // commit retries); they only read the context. A backend that sends the outputs elsewhere
+  // (Kafka) writes only the state.
+  Status write_state_to(log::WriteTxn& w) const;
+  Status write_outputs_to(log::WriteTxn& w) const;
   std::vector<std::function<void()>>& after() { return after_; }
 
   // What write_to writes, for a backend that writes it elsewhere (Kafka): each buffered state

@@ -206,7 +206,12 @@ Result<std::unique_ptr<PreparedStep>> StreamTask::process(const log::ReadView& v
 }
 
 Status StreamTask::write_to(const PreparedStep& step, log::WriteTxn& w) const {
-  OS_RETURN_IF_ERROR(step.ctx.write_to(w));
+  OS_RETURN_IF_ERROR(write_state_to(step, w));
+  return step.ctx.write_outputs_to(w);
+}
+
+Status StreamTask::write_state_to(const PreparedStep& step, log::WriteTxn& w) const {
+  OS_RETURN_IF_ERROR(step.ctx.write_state_to(w));
   for (const auto& [tp, next] : step.positions) OS_RETURN_IF_ERROR(w.commit_offset(spec_.name, tp, next));
   if (step.ctx.stream_time_ms() != stream_time_ms_)
     OS_RETURN_IF_ERROR(w.put(kStreamTimeStore, task_key_, std::to_string(step.ctx.stream_time_ms())));

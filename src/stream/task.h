@@ -78,6 +78,9 @@ class StreamTask {
                                                 std::chrono::steady_clock::time_point started);
   // Writes the step into w: outputs, state, input offsets, stream time. May run more than once.
   Status write_to(const PreparedStep& step, log::WriteTxn& w) const;
+  // write_to without the outputs, for a backend that sends them elsewhere (Kafka): the local
+  // state, input offsets and stream time as of the step.
+  Status write_state_to(const PreparedStep& step, log::WriteTxn& w) const;
   // After the step's transaction committed: metrics, after-commit actions. Returns the step's
   // `damaged` status (OK when its inputs were clean).
   Status finish(PreparedStep& step);

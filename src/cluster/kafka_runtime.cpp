@@ -1,0 +1,57 @@
+#include "cluster/kafka_runtime.h"
+
+namespace orderstream::cluster {
+
+KafkaRuntime::KafkaRuntime(log::Log& local, const stream::Topology& topology, KafkaBackendOptions options,
+                           int32_t partitions)
+    : local_(local), topology_(topology), options_(std::move(options)), partitions_(partitions) {}
+
+KafkaRuntime::~KafkaRuntime() { stop(); }
+
+Status KafkaRuntime::init() {
+  if (options_.instance_id.empty()) return invalid_argument("the Kafka backend needs an instance id");
+  for (const stream::SubTopology& sub : topology_.sub_topologies)
+    if (sub.global)
+      return invalid_argument(sub.name + ": global tables do not run on the Kafka backend yet");
+  for (const stream::TopicSpec& t : topology_.topics) {
+    if (local_.topic(t.name).ok()) continue;
+    Status st = local_.create_topic(t.name, partitions_, t.config);
+    if (!st.is_ok() && st.code() != StatusCode::kConflict) return st;
+  }
+  for (const stream::SubTopology& sub : topology_.sub_topologies) {
+    for (const std::string& in : sub.inputs) OS_RETURN_IF_ERROR(local_.topic(in).status());
+    workers_.push_back(std::make_unique<TaskWorker>(local_, sub, options_));
+  }
+  return Status::ok();
+}
+
+void KafkaRuntime::start() {
+  for (auto& w : workers_) threads_.emplace_back([this, worker = w.get()] { worker->run(stopping_); });
+}
+
+void KafkaRuntime::stop() {
+  stopping_.store(true, std::memory_order_release);
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+std::set<int32_t> KafkaRuntime::owned(const std::string& name) const {
+  for (size_t i = 0; i < workers_.size(); ++i)
+    if (topology_.sub_topologies[i].name == name) return workers_[i]->owned();
+  return {};
+}
+
+std::vector<stream::TaskFailure> KafkaRuntime::failed_tasks() const {
+  std::vector<stream::TaskFailure> out;
+  for (const auto& w : workers_)
+    for (stream::TaskFailure& f : w->failures()) out.push_back(std::move(f));
+  return out;
+}
+
+int64_t KafkaRuntime::restored_records() const {
+  int64_t n = 0;
+  for (const auto& w : workers_) n += w->restored_records();
+  return n;
+}
+
+}  // namespace orderstream::cluster

@@ -1,0 +1,52 @@
+// KafkaRuntime: the stream runtime's Kafka backend. The topology's services run as they do on the
+// embedded log, but their inputs, outputs and offsets live on a Kafka cluster: one TaskWorker
+// thread per sub-topology, each a consumer-group member owning the partitions the group gives
+// this instance, each step one Kafka transaction. The local log (LMDB) holds the tasks' state, a
+// cache of their changelog topics, and the topics' shapes (for output checks); its topics stay
+// empty. Start and stop from one controlling thread; owned() and failed_tasks() from any.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cluster/task_worker.h"
+#include "stream/topology.h"
+
+namespace orderstream::cluster {
+
+class KafkaRuntime {
+ public:
+  // The Log and Topology must outlive the runtime. `partitions` is the partition count the
+  // topology's topics have (here and on the cluster).
+  KafkaRuntime(log::Log& local, const stream::Topology& topology, KafkaBackendOptions options, int32_t partitions);
+  ~KafkaRuntime();
+
+  // Creates the topology's topics in the local log and builds the workers. InvalidArgument for
+  // a topology this backend cannot run (a global sub-topology: not supported yet).
+  Status init();
+  // Starts one thread per sub-topology; they connect to the cluster on their own (and retry).
+  void start();
+  // Stops the threads after their current step and leaves the groups. Idempotent.
+  void stop();
+
+  // The partition numbers of sub-topology `name` whose tasks run here now (empty if unknown).
+  std::set<int32_t> owned(const std::string& name) const;
+  std::vector<stream::TaskFailure> failed_tasks() const;
+  // Changelog records applied by restores since start.
+  int64_t restored_records() const;
+
+ private:
+  log::Log& local_;
+  const stream::Topology& topology_;
+  KafkaBackendOptions options_;
+  int32_t partitions_;
+  std::vector<std::unique_ptr<TaskWorker>> workers_;  // by sub-topology
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace orderstream::cluster
