@@ -1,5 +1,10 @@
 #include "cluster/kafka_runtime.h"
 
+#include <cstdio>
+
+#include "cluster/step_records.h"
+#include "cluster/topic_admin.h"
+
 namespace orderstream::cluster {
 
 KafkaRuntime::KafkaRuntime(log::Log& local, const stream::Topology& topology, KafkaBackendOptions options,
@@ -13,6 +18,17 @@ Status KafkaRuntime::init() {
   for (const stream::SubTopology& sub : topology_.sub_topologies)
     if (sub.global)
       return invalid_argument(sub.name + ": global tables do not run on the Kafka backend yet");
+  std::vector<NewTopic> cluster_topics;
+  for (const stream::TopicSpec& t : topology_.topics)
+    cluster_topics.push_back({t.name, partitions_, options_.replication_factor, log::config_entries(t.config)});
+  for (const stream::SubTopology& sub : topology_.sub_topologies)
+    for (const std::string& store : sub.stores)
+      cluster_topics.push_back({changelog_topic(options_.application_id, sub.name, store), partitions_,
+                                options_.replication_factor, {{"cleanup.policy", "compact"}}});
+  OS_ASSIGN_OR_RETURN(auto admin, KafkaClient::create(KafkaClient::Kind::kProducer, options_.client));
+  std::vector<std::string> created;
+  OS_RETURN_IF_ERROR(ensure_topics(*admin, cluster_topics, &created));
+  for (const std::string& name : created) std::fprintf(stderr, "orderstream: created topic '%s' on the cluster\n", name.c_str());
   for (const stream::TopicSpec& t : topology_.topics) {
     if (local_.topic(t.name).ok()) continue;
     Status st = local_.create_topic(t.name, partitions_, t.config);

@@ -25,8 +25,10 @@ class KafkaRuntime {
   KafkaRuntime(log::Log& local, const stream::Topology& topology, KafkaBackendOptions options, int32_t partitions);
   ~KafkaRuntime();
 
-  // Creates the topology's topics in the local log and builds the workers. InvalidArgument for
-  // a topology this backend cannot run (a global sub-topology: not supported yet).
+  // Creates the topology's topics and the tasks' changelog topics (compacted) on the cluster
+  // where missing, the topology's topics in the local log, and builds the workers.
+  // InvalidArgument for a topology this backend cannot run (a global sub-topology: not supported
+  // yet) or a cluster topic with another partition count; Timeout when the cluster is away.
   Status init();
   // Starts one thread per sub-topology; they connect to the cluster on their own (and retry).
   void start();

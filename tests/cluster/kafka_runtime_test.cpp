@@ -8,6 +8,10 @@
 // resuming from its checkpoint, counts exact without idempotence) runs only on a real cluster.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
 
@@ -34,6 +38,7 @@ constexpr int kPartitions = 4;
 // An occurrence read again changes nothing and emits nothing.
 class WordCount final : public stream::Processor {
  public:
+  explicit WordCount(std::string out) : out_(std::move(out)) {}
   Status process(const stream::InputRecord& r, stream::TaskContext& ctx) override {
     if (!r.key || !r.value) return invalid_argument("a word needs a key and an occurrence id");
     OS_ASSIGN_OR_RETURN(std::optional<std::string> seen, ctx.get("seen", *r.value));
@@ -42,20 +47,33 @@ class WordCount final : public stream::Processor {
     OS_ASSIGN_OR_RETURN(std::optional<std::string> v, ctx.get("counts", *r.key));
     std::string n = std::to_string((v ? std::stoll(*v) : 0) + 1);
     ctx.put("counts", *r.key, n);
-    ctx.emit("word-counts", std::string(*r.key), n, r.timestamp_ms);
+    ctx.emit(out_, std::string(*r.key), n, r.timestamp_ms);
     return Status::ok();
   }
+
+ private:
+  std::string out_;
 };
 
-stream::Topology word_count() {
+// Where a test's word count runs: the cluster, its application id and its two topics.
+struct Cluster {
+  std::string bootstrap;
+  std::string app = "app";
+  std::string words = "words";
+  std::string counts = "word-counts";
+};
+
+Cluster on(const MockKafka& kafka) { return Cluster{kafka.bootstrap()}; }
+
+stream::Topology word_count(const Cluster& c) {
   stream::Topology t;
-  t.topics = {{"words", {}}, {"word-counts", {}}};
+  t.topics = {{c.words, {}}, {c.counts, {}}};
   stream::SubTopology s;
   s.name = "count";
   s.service = "count";
-  s.inputs = {"words"};
+  s.inputs = {c.words};
   s.stores = {"counts", "seen"};
-  s.make_processor = [](PartitionId) { return std::make_unique<WordCount>(); };
+  s.make_processor = [out = c.counts](PartitionId) { return std::make_unique<WordCount>(out); };
   t.sub_topologies.push_back(std::move(s));
   return t;
 }
@@ -65,22 +83,24 @@ std::vector<std::string> mock_topics() {
           changelog_topic("app", "count", "seen") + ":4"};
 }
 
-KafkaBackendOptions backend(const MockKafka& kafka, const std::string& instance) {
+// The mock's rebalances take session.timeout.ms - 1 s (notes/kafka-mock.md); a real broker
+// refuses less than its group.min.session.timeout.ms, 6000 by default.
+KafkaBackendOptions backend(const Cluster& c, const std::string& instance, int session_timeout_ms = 4000) {
   KafkaBackendOptions o;
-  o.client.bootstrap_servers = kafka.bootstrap();
-  o.client.properties = {{"session.timeout.ms", "4000"}, {"heartbeat.interval.ms", "500"}};
-  o.application_id = "app";
+  o.client.bootstrap_servers = c.bootstrap;
+  o.client.properties = {{"session.timeout.ms", std::to_string(session_timeout_ms)}, {"heartbeat.interval.ms", "500"}};
+  o.application_id = c.app;
   o.instance_id = instance;
   o.poll_wait = std::chrono::milliseconds(50);
   return o;
 }
 
 // Produces each word, keyed by itself, with a unique occurrence id, in one transaction.
-void produce_words(const MockKafka& kafka, const std::vector<std::string>& words) {
+void produce_words(const Cluster& c, const std::vector<std::string>& words) {
   static int occurrence = 0;
   ClientOptions o;
-  o.bootstrap_servers = kafka.bootstrap();
-  auto producer = TransactionalProducer::open(o, "words-producer");
+  o.bootstrap_servers = c.bootstrap;
+  auto producer = TransactionalProducer::open(o, c.app + "-words-producer");
   REQUIRE_OK(producer);
   auto consumer = KafkaClient::create(KafkaClient::Kind::kConsumer, o);
   REQUIRE_OK(consumer);
@@ -90,7 +110,7 @@ void produce_words(const MockKafka& kafka, const std::vector<std::string>& words
   for (const std::string& w : words) {
     ids.push_back(w + "#" + std::to_string(++occurrence));
     OutRecord r{};
-    r.topic = "words";
+    r.topic = c.words;
     r.key = w;
     r.value = ids.back();
     records.push_back(std::move(r));
@@ -99,12 +119,12 @@ void produce_words(const MockKafka& kafka, const std::vector<std::string>& words
 }
 
 // The latest count of each word in word-counts, and how many count records there are.
-std::map<std::string, std::string> latest_counts(const MockKafka& kafka, size_t* records = nullptr) {
+std::map<std::string, std::string> latest_counts(const Cluster& c, size_t* records = nullptr) {
   ClientOptions o;
-  o.bootstrap_servers = kafka.bootstrap();
+  o.bootstrap_servers = c.bootstrap;
   auto client = KafkaClient::create(KafkaClient::Kind::kConsumer, o);
   REQUIRE_OK(client);
-  PartitionReader reader(**client, "word-counts");
+  PartitionReader reader(**client, c.counts);
   std::vector<PartitionStart> starts;
   for (int p = 0; p < kPartitions; ++p) starts.push_back({p, kOffsetBeginning});
   REQUIRE_OK(reader.assign(starts));
@@ -135,8 +155,8 @@ std::vector<std::string> words(const std::string& prefix, int distinct, int time
   return out;
 }
 
-bool counts_are(const MockKafka& kafka, const std::string& prefix, int distinct, const std::string& count) {
-  auto latest = latest_counts(kafka);
+bool counts_are(const Cluster& c, const std::string& prefix, int distinct, const std::string& count) {
+  auto latest = latest_counts(c);
   for (int i = 0; i < distinct; ++i) {
     auto it = latest.find(prefix + std::to_string(i));
     if (it == latest.end() || it->second != count) return false;
@@ -162,21 +182,22 @@ TEST_SUITE("cluster") {
   TEST_CASE("the Kafka runtime counts in transactions and restores a lost local state from the changelog") {
     TempDir dir("os-krt");
     MockKafka kafka(dir.str(), mock_topics(), 1);
-    stream::Topology topology = word_count();
-    produce_words(kafka, words("w", 20, 3));
+    Cluster c = on(kafka);
+    stream::Topology topology = word_count(c);
+    produce_words(c, words("w", 20, 3));
     {
       auto local = test::open_log(dir);
-      KafkaRuntime runtime(*local, topology, backend(kafka, "a"), kPartitions);
+      KafkaRuntime runtime(*local, topology, backend(c, "a"), kPartitions);
       REQUIRE_OK(runtime.init());
       runtime.start();
-      REQUIRE(test::wait_until([&] { return counts_are(kafka, "w", 20, "3"); }, std::chrono::seconds(30)));
+      REQUIRE(test::wait_until([&] { return counts_are(c, "w", 20, "3"); }, std::chrono::seconds(30)));
       REQUIRE(test::wait_until([&] { return local_count(*local, "w7") == "3"; }, std::chrono::seconds(10)));
       CHECK(runtime.owned("count").size() == kPartitions);
       CHECK(runtime.restored_records() == 0);
       CHECK(runtime.failed_tasks().empty());
     }
     size_t records = 0;
-    latest_counts(kafka, &records);
+    latest_counts(c, &records);
     CHECK(records == 60);  // one count per occurrence
 
     // The local state is lost. The restart rebuilds it from the changelog before it processes,
@@ -184,26 +205,27 @@ TEST_SUITE("cluster") {
     // counting goes on from 3, and nothing is emitted twice.
     std::filesystem::remove_all(dir.file("data"));
     auto local = test::open_log(dir);
-    KafkaRuntime runtime(*local, topology, backend(kafka, "a"), kPartitions);
+    KafkaRuntime runtime(*local, topology, backend(c, "a"), kPartitions);
     REQUIRE_OK(runtime.init());
     runtime.start();
-    produce_words(kafka, words("w", 20, 1));
-    REQUIRE(test::wait_until([&] { return counts_are(kafka, "w", 20, "4"); }, std::chrono::seconds(30)));
+    produce_words(c, words("w", 20, 1));
+    REQUIRE(test::wait_until([&] { return counts_are(c, "w", 20, "4"); }, std::chrono::seconds(30)));
     CHECK(runtime.restored_records() >= 60);  // at least each occurrence's "seen" entry
     CHECK(local_count(*local, "w7") == "4");
-    latest_counts(kafka, &records);
+    latest_counts(c, &records);
     CHECK(records == 80);
   }
 
   TEST_CASE("two Kafka runtimes split the tasks and the survivor takes over the other's state") {
     TempDir dir("os-krt2");
     MockKafka kafka(dir.str(), mock_topics(), 1);
-    stream::Topology topology = word_count();
+    Cluster c = on(kafka);
+    stream::Topology topology = word_count(c);
     TempDir dir_a("os-krt2-a"), dir_b("os-krt2-b");
     auto local_a = test::open_log(dir_a);
     auto local_b = test::open_log(dir_b);
-    KafkaRuntime a(*local_a, topology, backend(kafka, "a"), kPartitions);
-    auto b = std::make_unique<KafkaRuntime>(*local_b, topology, backend(kafka, "b"), kPartitions);
+    KafkaRuntime a(*local_a, topology, backend(c, "a"), kPartitions);
+    auto b = std::make_unique<KafkaRuntime>(*local_b, topology, backend(c, "b"), kPartitions);
     REQUIRE_OK(a.init());
     REQUIRE_OK(b->init());
     a.start();
@@ -211,18 +233,84 @@ TEST_SUITE("cluster") {
     REQUIRE(test::wait_until([&] { return a.owned("count").size() == 2 && b->owned("count").size() == 2; },
                              std::chrono::seconds(30)));
     std::set<int32_t> moved = b->owned("count");
-    produce_words(kafka, words("x", 20, 2));
-    REQUIRE(test::wait_until([&] { return counts_are(kafka, "x", 20, "2"); }, std::chrono::seconds(30)));
+    produce_words(c, words("x", 20, 2));
+    REQUIRE(test::wait_until([&] { return counts_are(c, "x", 20, "2"); }, std::chrono::seconds(30)));
     b.reset();  // leaves the group: its partitions move to a, which restores their state
     REQUIRE(test::wait_until([&] { return a.owned("count").size() == kPartitions; }, std::chrono::seconds(30)));
-    produce_words(kafka, words("x", 20, 1));
-    REQUIRE(test::wait_until([&] { return counts_are(kafka, "x", 20, "3"); }, std::chrono::seconds(30)));
+    produce_words(c, words("x", 20, 1));
+    REQUIRE(test::wait_until([&] { return counts_are(c, "x", 20, "3"); }, std::chrono::seconds(30)));
     CHECK(a.restored_records() > 0);
     size_t records = 0;
-    latest_counts(kafka, &records);
+    latest_counts(c, &records);
     CHECK(records == 60);
     CHECK(a.failed_tasks().empty());
     // Each word's count lives in the task of its partition: b's words are now in a's local state.
     for (int i = 0; i < 20; ++i) CHECK(local_count(*local_a, "x" + std::to_string(i)) == "3");
+  }
+
+  TEST_CASE("the Kafka runtime refuses a cluster topic whose partition count differs from its own") {
+    TempDir dir("os-krt3");
+    MockKafka kafka(dir.str(), {"words:2", "word-counts:4", changelog_topic("app", "count", "counts") + ":4",
+                                changelog_topic("app", "count", "seen") + ":4"}, 1);
+    Cluster c = on(kafka);
+    stream::Topology topology = word_count(c);
+    auto local = test::open_log(dir);
+    KafkaRuntime runtime(*local, topology, backend(c, "a"), kPartitions);
+    Status st = runtime.init();
+    CHECK(st.code() == StatusCode::kInvalidArgument);
+    CHECK_MESSAGE(st.message().find("'words' has 2 partitions") != std::string::npos, st.message());
+  }
+
+  // The mock cannot create topics (CreateTopics waits for a controller it does not have), so this
+  // shows the request is made for every missing topic and its failure said plainly.
+  TEST_CASE("the Kafka runtime asks the cluster for its missing topics and names them when it cannot") {
+    TempDir dir("os-krt4");
+    MockKafka kafka(dir.str(), {"words:4"}, 1);
+    Cluster c = on(kafka);
+    stream::Topology topology = word_count(c);
+    auto local = test::open_log(dir);
+    KafkaBackendOptions o = backend(c, "a");
+    o.client.timeout = std::chrono::milliseconds(1000);
+    KafkaRuntime runtime(*local, topology, o, kPartitions);
+    Status st = runtime.init();
+    CHECK(st.code() == StatusCode::kTimeout);
+    CHECK_MESSAGE(st.message().find("'word-counts', '" + changelog_topic("app", "count", "counts") + "'") !=
+                      std::string::npos,
+                  st.message());
+    CHECK_MESSAGE(st.message().find("'words'") == std::string::npos, st.message());  // it exists
+  }
+
+  // What the mock cannot show: the offsets go with each transaction, so a restart on its own
+  // local state resumes where it stopped and restores nothing, and only a lost local state is
+  // restored. Runs when ORDERSTREAM_KAFKA_BOOTSTRAP names a real cluster; its topics are named
+  // for the run and created by the runtime.
+  TEST_CASE("on a real Kafka cluster a restart resumes from its committed offsets without a restore") {
+    const char* bootstrap = std::getenv("ORDERSTREAM_KAFKA_BOOTSTRAP");
+    if (!bootstrap || !*bootstrap) {
+      MESSAGE("skipped: needs a real Kafka cluster (set ORDERSTREAM_KAFKA_BOOTSTRAP=HOST:PORT); librdkafka's mock "
+              "stores no offsets sent in a transaction");
+      return;
+    }
+    std::string run = "os-test-" + std::to_string(::getpid()) + "-" + std::to_string(std::time(nullptr));
+    Cluster c{bootstrap, run, run + "-words", run + "-word-counts"};
+    stream::Topology topology = word_count(c);
+    TempDir dir("os-krt-real");
+    auto run_once = [&](const std::vector<std::string>& input, const std::string& count) {
+      auto local = test::open_log(dir);
+      KafkaRuntime runtime(*local, topology, backend(c, "a", 6000), kPartitions);
+      REQUIRE_OK(runtime.init());
+      runtime.start();
+      produce_words(c, input);
+      REQUIRE(test::wait_until([&] { return counts_are(c, "r", 20, count); }, std::chrono::seconds(60)));
+      CHECK(runtime.failed_tasks().empty());
+      return runtime.restored_records();
+    };
+    CHECK(run_once(words("r", 20, 3), "3") == 0);
+    CHECK(run_once(words("r", 20, 1), "4") == 0);  // its own state, its offsets: nothing restored
+    std::filesystem::remove_all(dir.file("data"));
+    CHECK(run_once(words("r", 20, 1), "5") > 0);
+    size_t records = 0;
+    latest_counts(c, &records);
+    CHECK(records == 100);
   }
 }
