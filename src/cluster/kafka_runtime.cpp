@@ -15,14 +15,12 @@ KafkaRuntime::~KafkaRuntime() { stop(); }
 
 Status KafkaRuntime::init() {
   if (options_.instance_id.empty()) return invalid_argument("the Kafka backend needs an instance id");
-  for (const stream::SubTopology& sub : topology_.sub_topologies)
-    if (sub.global)
-      return invalid_argument(sub.name + ": global tables do not run on the Kafka backend yet");
   std::vector<NewTopic> cluster_topics;
   for (const stream::TopicSpec& t : topology_.topics)
     cluster_topics.push_back({t.name, partitions_, options_.replication_factor, log::config_entries(t.config)});
   for (const stream::SubTopology& sub : topology_.sub_topologies)
     for (const std::string& store : sub.stores)
+      if (!sub.global)  // a global table's changelog is its input topic
       cluster_topics.push_back({changelog_topic(options_.application_id, sub.name, store), partitions_,
                                 options_.replication_factor, {{"cleanup.policy", "compact"}}});
   OS_ASSIGN_OR_RETURN(auto admin, KafkaClient::create(KafkaClient::Kind::kProducer, options_.client));
@@ -36,13 +34,18 @@ Status KafkaRuntime::init() {
   }
   for (const stream::SubTopology& sub : topology_.sub_topologies) {
     for (const std::string& in : sub.inputs) OS_RETURN_IF_ERROR(local_.topic(in).status());
-    workers_.push_back(std::make_unique<TaskWorker>(local_, sub, options_));
+    if (sub.global) {
+      globals_.push_back(std::make_unique<GlobalWorker>(local_, sub, options_));
+    } else {
+      workers_.push_back(std::make_unique<TaskWorker>(local_, sub, options_));
+    }
   }
   return Status::ok();
 }
 
 void KafkaRuntime::start() {
   for (auto& w : workers_) threads_.emplace_back([this, worker = w.get()] { worker->run(stopping_); });
+  for (auto& g : globals_) threads_.emplace_back([this, worker = g.get()] { worker->run(stopping_); });
 }
 
 void KafkaRuntime::stop() {
@@ -52,8 +55,8 @@ void KafkaRuntime::stop() {
 }
 
 std::set<int32_t> KafkaRuntime::owned(const std::string& name) const {
-  for (size_t i = 0; i < workers_.size(); ++i)
-    if (topology_.sub_topologies[i].name == name) return workers_[i]->owned();
+  for (const auto& w : workers_)
+    if (w->name() == name) return w->owned();
   return {};
 }
 
@@ -61,6 +64,8 @@ std::vector<stream::TaskFailure> KafkaRuntime::failed_tasks() const {
   std::vector<stream::TaskFailure> out;
   for (const auto& w : workers_)
     for (stream::TaskFailure& f : w->failures()) out.push_back(std::move(f));
+  for (const auto& g : globals_)
+    for (stream::TaskFailure& f : g->failures()) out.push_back(std::move(f));
   return out;
 }
 

@@ -1,7 +1,8 @@
 // KafkaRuntime: the stream runtime's Kafka backend. The topology's services run as they do on the
 // embedded log, but their inputs, outputs and offsets live on a Kafka cluster: one TaskWorker
 // thread per sub-topology, each a consumer-group member owning the partitions the group gives
-// this instance, each step one Kafka transaction. The local log (LMDB) holds the tasks' state, a
+// this instance, each step one Kafka transaction; a global sub-topology (a GlobalKTable) runs
+// whole on every instance, reading all its input partitions. The local log (LMDB) holds the tasks' state, a
 // cache of their changelog topics, and the topics' shapes (for output checks); its topics stay
 // empty. Start and stop from one controlling thread; owned() and failed_tasks() from any.
 #pragma once
@@ -13,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "cluster/global_worker.h"
 #include "cluster/task_worker.h"
 #include "stream/topology.h"
 
@@ -27,8 +29,8 @@ class KafkaRuntime {
 
   // Creates the topology's topics and the tasks' changelog topics (compacted) on the cluster
   // where missing, the topology's topics in the local log, and builds the workers.
-  // InvalidArgument for a topology this backend cannot run (a global sub-topology: not supported
-  // yet) or a cluster topic with another partition count; Timeout when the cluster is away.
+  // InvalidArgument for a cluster topic with another partition count; Timeout when the cluster
+  // is away.
   Status init();
   // Starts one thread per sub-topology; they connect to the cluster on their own (and retry).
   void start();
@@ -46,7 +48,8 @@ class KafkaRuntime {
   const stream::Topology& topology_;
   KafkaBackendOptions options_;
   int32_t partitions_;
-  std::vector<std::unique_ptr<TaskWorker>> workers_;  // by sub-topology
+  std::vector<std::unique_ptr<TaskWorker>> workers_;  // the partitioned sub-topologies
+  std::vector<std::unique_ptr<GlobalWorker>> globals_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
 };

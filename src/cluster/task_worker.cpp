@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "cluster/partition_reader.h"
+#include "cluster/pending_input.h"
 #include "cluster/step_records.h"
 #include "log/read_view.h"
 #include "log/write_txn.h"
@@ -162,19 +163,7 @@ Status TaskWorker::step(int32_t p, Task& t, bool* progressed) {
   for (size_t i = 0; i < in.size(); ++i) {
     in[i].tp = {sub_.inputs[i], PartitionId(p)};
     in[i].scanned_to = Offset(t.committed[i].value_or(0));
-    const std::deque<log::Record>& q = t.pending[i];
-    size_t n = std::min(q.size(), options_.max_batch);
-    for (size_t k = 0; k < n; ++k) {
-      const log::Record& r = q[k];
-      log::RecordView v;
-      v.offset = r.offset;
-      v.timestamp_ms = r.timestamp_ms;
-      if (r.key) v.key = *r.key;
-      if (r.value) v.value = *r.value;
-      in[i].records.push_back(v);
-    }
-    if (n > 0) in[i].scanned_to = q[n - 1].offset.next();
-    any |= n > 0;
+    any |= take_pending(t.pending[i], options_.max_batch, &in[i]);
   }
   if (!any) return Status::ok();
   OS_ASSIGN_OR_RETURN(log::ReadView view, local_.read_view());
@@ -209,22 +198,22 @@ void TaskWorker::note(int32_t p, const Status& st, Clock::time_point* not_before
   std::lock_guard lock(mu_);
   auto it = failures_.find(p);
   if (st.is_ok()) {
-    if (it != failures_.end()) failures_.erase(it);
+    if (it != failures_.end()) {
+      std::fprintf(stderr, "orderstream: %s%s: recovered after %lld failed attempts\n", sub_.name.c_str(),
+                   p >= 0 ? ("/" + std::to_string(p)).c_str() : "", static_cast<long long>(it->second.failures));
+      failures_.erase(it);
+    }
     *not_before = Clock::time_point{};
     return;
   }
   if (it == failures_.end())
     it = failures_.emplace(p, stream::TaskFailure{sub_.name, sub_.service, PartitionId(p), st, 0}).first;
   stream::TaskFailure& f = it->second;
-  bool changed = f.status.code() != st.code() || f.status.message() != st.message();
-  f.status = st;
-  ++f.failures;
-  if (f.failures == 1 || changed || (f.failures & (f.failures - 1)) == 0)
+  if (stream::count_failure(f, st))
     std::fprintf(stderr, "orderstream: %s%s: %s (failed %lld times; retrying)\n", sub_.name.c_str(),
                  p >= 0 ? ("/" + std::to_string(p)).c_str() : "", st.to_string().c_str(),
                  static_cast<long long>(f.failures));
-  int shift = static_cast<int>(std::min<int64_t>(f.failures - 1, 6));
-  *not_before = Clock::now() + std::min(std::chrono::milliseconds(100 << shift), std::chrono::milliseconds(5000));
+  *not_before = Clock::now() + stream::failure_backoff(f.failures);
 }
 
 void TaskWorker::publish_owned() {

@@ -22,7 +22,7 @@
 #include "cluster/state_restore.h"
 #include "cluster/transactional_producer.h"
 #include "log/log.h"
-#include "stream/runtime.h"
+#include "stream/task_failure.h"
 #include "stream/task.h"
 
 namespace orderstream::cluster {
@@ -46,6 +46,7 @@ class TaskWorker {
   // failures() and retried with a backoff; nothing here ends the loop early.
   void run(const std::atomic<bool>& stopping);
 
+  const std::string& name() const { return sub_.name; }
   // The partition numbers whose tasks run here now, state restored.
   std::set<int32_t> owned() const;
   // Tasks (and the worker itself, partition -1) whose latest attempt failed.

@@ -164,18 +164,11 @@ std::chrono::milliseconds Runtime::note_step(const StreamTask& task, const Statu
     it = failures_.emplace(&task, TaskFailure{task.name(), task.spec().service, task.partition(), st, 0})
              .first;
   TaskFailure& f = it->second;
-  bool changed = f.status.code() != st.code() || f.status.message() != st.message();
-  f.status = st;
-  ++f.failures;
-  // Logged when it starts, when the error changes, and at the 2nd, 4th, 8th... failure: the
-  // reason is always in the log, without a line per retry.
-  if (f.failures == 1 || changed || (f.failures & (f.failures - 1)) == 0)
+  if (count_failure(f, st))
     std::fprintf(stderr, "orderstream: task %s/%d: %s (failed %lld times; retrying)\n",
                  task.name().c_str(), task.partition().v, st.to_string().c_str(),
                  static_cast<long long>(f.failures));
-  // 100 ms doubling up to 5 s: quick to resume once space is freed, idle while broken.
-  int shift = static_cast<int>(std::min<int64_t>(f.failures - 1, 6));
-  return std::min(std::chrono::milliseconds(100 << shift), std::chrono::milliseconds(5000));
+  return failure_backoff(f.failures);
 }
 
 std::vector<TaskFailure> Runtime::failed_tasks() const {

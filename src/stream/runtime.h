@@ -16,6 +16,7 @@
 #include "common/metrics.h"
 #include "log/log.h"
 #include "stream/task.h"
+#include "stream/task_failure.h"
 #include "stream/topology.h"
 
 namespace orderstream::stream {
@@ -24,16 +25,6 @@ struct RuntimeOptions {
   int32_t partitions = 4;  // partition count of topics the runtime creates
   int threads = 0;         // 0 = one thread per service; N = tasks spread over N threads
   size_t max_batch = 2000;  // records read per input partition per step
-};
-
-// A task whose latest step failed (a full map or disk, a damaged input record): nothing of the
-// step committed, and it is retried with a backoff. For /health and /metrics.
-struct TaskFailure {
-  std::string task;     // the sub-topology's name
-  std::string service;
-  PartitionId partition;
-  Status status;         // the latest step's error
-  int64_t failures = 0;  // consecutive failed steps
 };
 
 class Runtime {

@@ -16,10 +16,10 @@
 #include <map>
 
 #include "cluster/kafka_runtime.h"
-#include "cluster/partition_reader.h"
 #include "cluster/step_records.h"
 #include "log/read_view.h"
 #include "support/kafka_mock.h"
+#include "support/kafka_topic_io.h"
 #include "support/open_log.h"
 #include "support/temp_dir.h"
 #include "support/wait.h"
@@ -98,53 +98,17 @@ KafkaBackendOptions backend(const Cluster& c, const std::string& instance, int s
 // Produces each word, keyed by itself, with a unique occurrence id, in one transaction.
 void produce_words(const Cluster& c, const std::vector<std::string>& words) {
   static int occurrence = 0;
-  ClientOptions o;
-  o.bootstrap_servers = c.bootstrap;
-  auto producer = TransactionalProducer::open(o, c.app + "-words-producer");
-  REQUIRE_OK(producer);
-  auto consumer = KafkaClient::create(KafkaClient::Kind::kConsumer, o);
-  REQUIRE_OK(consumer);
-  std::vector<std::string> ids;
-  ids.reserve(words.size());  // the records view into these
-  std::vector<OutRecord> records;
-  for (const std::string& w : words) {
-    ids.push_back(w + "#" + std::to_string(++occurrence));
-    OutRecord r{};
-    r.topic = c.words;
-    r.key = w;
-    r.value = ids.back();
-    records.push_back(std::move(r));
-  }
-  REQUIRE_OK((*producer)->commit_step(records, {}, **consumer));
+  std::vector<test::KeyValue> records;
+  for (const std::string& w : words) records.push_back({w, w + "#" + std::to_string(++occurrence)});
+  test::produce_to_cluster(c.bootstrap, c.words, records);
 }
 
 // The latest count of each word in word-counts, and how many count records there are.
 std::map<std::string, std::string> latest_counts(const Cluster& c, size_t* records = nullptr) {
-  ClientOptions o;
-  o.bootstrap_servers = c.bootstrap;
-  auto client = KafkaClient::create(KafkaClient::Kind::kConsumer, o);
-  REQUIRE_OK(client);
-  PartitionReader reader(**client, c.counts);
-  std::vector<PartitionStart> starts;
-  for (int p = 0; p < kPartitions; ++p) starts.push_back({p, kOffsetBeginning});
-  REQUIRE_OK(reader.assign(starts));
   std::map<std::string, std::string> out;
-  std::set<int32_t> ended;
-  size_t n = 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (ended.size() < kPartitions && std::chrono::steady_clock::now() < deadline) {
-    REQUIRE_OK(reader.poll(
-        std::chrono::milliseconds(100),
-        [&](int32_t p, const log::RecordView& r) {
-          ended.erase(p);
-          out[std::string(r.key.value_or(""))] = std::string(r.value.value_or(""));
-          ++n;
-          return true;
-        },
-        [&](int32_t p) { ended.insert(p); }));
-  }
-  REQUIRE(ended.size() == kPartitions);
-  if (records) *records = n;
+  std::vector<log::Record> all = test::read_cluster_topic(c.bootstrap, c.counts, kPartitions);
+  for (const log::Record& r : all) out[r.key.value_or("")] = r.value.value_or("");
+  if (records) *records = all.size();
   return out;
 }
 
