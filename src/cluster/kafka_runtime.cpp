@@ -23,6 +23,8 @@ Status KafkaRuntime::init() {
       if (!sub.global)  // a global table's changelog is its input topic
       cluster_topics.push_back({changelog_topic(options_.application_id, sub.name, store), partitions_,
                                 options_.replication_factor, {{"cleanup.policy", "compact"}}});
+  cluster_topics.push_back({instances_topic(options_.application_id), 1, options_.replication_factor,
+                            {{"cleanup.policy", "compact"}}});
   OS_ASSIGN_OR_RETURN(auto admin, KafkaClient::create(KafkaClient::Kind::kProducer, options_.client));
   std::vector<std::string> created;
   OS_RETURN_IF_ERROR(ensure_topics(*admin, cluster_topics, &created));
@@ -43,12 +45,23 @@ Status KafkaRuntime::init() {
   return Status::ok();
 }
 
-void KafkaRuntime::start() {
+Status KafkaRuntime::start() {
+  if (!options_.advertised_url.empty()) {
+    directory_ = std::make_unique<InstanceDirectory>(options_.client, options_.application_id, options_.instance_id,
+                                                     options_.advertised_url, [this] {
+                                                       Ownership o;
+                                                       for (const auto& w : workers_) o[w->name()] = w->owned();
+                                                       return o;
+                                                     });
+    OS_RETURN_IF_ERROR(directory_->start());
+  }
   for (auto& w : workers_) threads_.emplace_back([this, worker = w.get()] { worker->run(stopping_); });
   for (auto& g : globals_) threads_.emplace_back([this, worker = g.get()] { worker->run(stopping_); });
+  return Status::ok();
 }
 
 void KafkaRuntime::stop() {
+  if (directory_) directory_->stop();
   stopping_.store(true, std::memory_order_release);
   for (auto& t : threads_) t.join();
   threads_.clear();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cluster/global_worker.h"
+#include "cluster/instance_directory.h"
 #include "cluster/task_worker.h"
 #include "stream/topology.h"
 
@@ -33,9 +34,13 @@ class KafkaRuntime {
   // is away.
   Status init();
   // Starts one thread per sub-topology; they connect to the cluster on their own (and retry).
-  void start();
-  // Stops the threads after their current step and leaves the groups. Idempotent.
+  // With an advertised URL, the instance directory starts too (an error if it cannot).
+  Status start();
+  // Leaves the instance directory, then stops the threads after their current step and leaves
+  // the groups. Idempotent.
   void stop();
+  // Where every instance's tasks run (null without an advertised URL or before start).
+  const InstanceDirectory* directory() const { return directory_.get(); }
 
   // The partition numbers of sub-topology `name` whose tasks run here now (empty if unknown).
   std::set<int32_t> owned(const std::string& name) const;
@@ -50,6 +55,7 @@ class KafkaRuntime {
   int32_t partitions_;
   std::vector<std::unique_ptr<TaskWorker>> workers_;  // the partitioned sub-topologies
   std::vector<std::unique_ptr<GlobalWorker>> globals_;
+  std::unique_ptr<InstanceDirectory> directory_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
 };

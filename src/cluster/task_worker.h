@@ -32,6 +32,7 @@ struct KafkaBackendOptions {
   std::string application_id = "orderstream";  // the prefix of group ids and changelog topics
   std::string instance_id;                      // part of each producer's transactional.id
   int16_t replication_factor = -1;              // of the topics it creates; -1: the brokers' default
+  std::string advertised_url;                   // published in the instance directory; empty: none
   size_t max_batch = 2000;                      // records per input per step
   std::chrono::milliseconds poll_wait{100};     // how long an idle worker waits for records
 };

@@ -40,6 +40,7 @@ std::vector<std::string> cluster_topics(const stream::Topology& t) {
   for (const stream::SubTopology& sub : t.sub_topologies)
     for (const std::string& store : sub.stores)
       out.push_back(changelog_topic("eco", sub.name, store) + ":" + std::to_string(kPartitions));
+  out.push_back(instances_topic("eco") + ":1");
   return out;
 }
 
@@ -118,7 +119,7 @@ TEST_SUITE("cluster") {
       auto local = test::open_log(dir);
       KafkaRuntime runtime(*local, topology, backend(kafka, "a"), kPartitions);
       REQUIRE_OK(runtime.init());
-      runtime.start();
+      REQUIRE_OK(runtime.start());
       // The stock first, seen by the inventory task before any order asks for it.
       test::produce_to_cluster(kafka.bootstrap(), services::topics::kWarehouseInventory,
                                {{std::string(services::to_string(services::Product::kJumpers)),
@@ -134,7 +135,7 @@ TEST_SUITE("cluster") {
     auto local = test::open_log(dir);
     KafkaRuntime runtime(*local, topology, backend(kafka, "b"), kPartitions);
     REQUIRE_OK(runtime.init());
-    runtime.start();
+    REQUIRE_OK(runtime.start());
     post_orders(kafka, 11, 15);
     REQUIRE(test::wait_until([&] { return all_validated(kafka, 15, &twice); }, std::chrono::seconds(60)));
     CHECK(inventory_store(*local, services::kInventoryReservedStore) == "15");

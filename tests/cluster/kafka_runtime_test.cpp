@@ -80,7 +80,7 @@ stream::Topology word_count(const Cluster& c) {
 
 std::vector<std::string> mock_topics() {
   return {"words:4", "word-counts:4", changelog_topic("app", "count", "counts") + ":4",
-          changelog_topic("app", "count", "seen") + ":4"};
+          changelog_topic("app", "count", "seen") + ":4", instances_topic("app") + ":1"};
 }
 
 // The mock's rebalances take session.timeout.ms - 1 s (notes/kafka-mock.md); a real broker
@@ -153,7 +153,7 @@ TEST_SUITE("cluster") {
       auto local = test::open_log(dir);
       KafkaRuntime runtime(*local, topology, backend(c, "a"), kPartitions);
       REQUIRE_OK(runtime.init());
-      runtime.start();
+      REQUIRE_OK(runtime.start());
       REQUIRE(test::wait_until([&] { return counts_are(c, "w", 20, "3"); }, std::chrono::seconds(30)));
       REQUIRE(test::wait_until([&] { return local_count(*local, "w7") == "3"; }, std::chrono::seconds(10)));
       CHECK(runtime.owned("count").size() == kPartitions);
@@ -171,7 +171,7 @@ TEST_SUITE("cluster") {
     auto local = test::open_log(dir);
     KafkaRuntime runtime(*local, topology, backend(c, "a"), kPartitions);
     REQUIRE_OK(runtime.init());
-    runtime.start();
+    REQUIRE_OK(runtime.start());
     produce_words(c, words("w", 20, 1));
     REQUIRE(test::wait_until([&] { return counts_are(c, "w", 20, "4"); }, std::chrono::seconds(30)));
     CHECK(runtime.restored_records() >= 60);  // at least each occurrence's "seen" entry
@@ -188,19 +188,32 @@ TEST_SUITE("cluster") {
     TempDir dir_a("os-krt2-a"), dir_b("os-krt2-b");
     auto local_a = test::open_log(dir_a);
     auto local_b = test::open_log(dir_b);
-    KafkaRuntime a(*local_a, topology, backend(c, "a"), kPartitions);
-    auto b = std::make_unique<KafkaRuntime>(*local_b, topology, backend(c, "b"), kPartitions);
+    KafkaBackendOptions oa = backend(c, "a"), ob = backend(c, "b");
+    oa.advertised_url = "http://a.example:8080";
+    ob.advertised_url = "http://b.example:8080";
+    KafkaRuntime a(*local_a, topology, oa, kPartitions);
+    auto b = std::make_unique<KafkaRuntime>(*local_b, topology, ob, kPartitions);
     REQUIRE_OK(a.init());
     REQUIRE_OK(b->init());
-    a.start();
-    b->start();
+    REQUIRE_OK(a.start());
+    REQUIRE_OK(b->start());
     REQUIRE(test::wait_until([&] { return a.owned("count").size() == 2 && b->owned("count").size() == 2; },
                              std::chrono::seconds(30)));
     std::set<int32_t> moved = b->owned("count");
+    // Each instance finds every partition's owner in the directory, b's where b said.
+    auto owners_are = [&](const KafkaRuntime& r, const std::set<int32_t>& at_b) {
+      for (int32_t p = 0; p < kPartitions; ++p)
+        if (r.directory()->owner_url("count", p) != (at_b.count(p) ? ob.advertised_url : oa.advertised_url))
+          return false;
+      return true;
+    };
+    REQUIRE(test::wait_until([&] { return owners_are(a, moved) && owners_are(*b, moved); }, std::chrono::seconds(10)));
     produce_words(c, words("x", 20, 2));
     REQUIRE(test::wait_until([&] { return counts_are(c, "x", 20, "2"); }, std::chrono::seconds(30)));
     b.reset();  // leaves the group: its partitions move to a, which restores their state
     REQUIRE(test::wait_until([&] { return a.owned("count").size() == kPartitions; }, std::chrono::seconds(30)));
+    REQUIRE(test::wait_until([&] { return owners_are(a, {}); }, std::chrono::seconds(10)));
+    CHECK(a.directory()->instances().size() == 1);  // b's tombstone
     produce_words(c, words("x", 20, 1));
     REQUIRE(test::wait_until([&] { return counts_are(c, "x", 20, "3"); }, std::chrono::seconds(30)));
     CHECK(a.restored_records() > 0);
@@ -215,7 +228,8 @@ TEST_SUITE("cluster") {
   TEST_CASE("the Kafka runtime refuses a cluster topic whose partition count differs from its own") {
     TempDir dir("os-krt3");
     MockKafka kafka(dir.str(), {"words:2", "word-counts:4", changelog_topic("app", "count", "counts") + ":4",
-                                changelog_topic("app", "count", "seen") + ":4"}, 1);
+                                changelog_topic("app", "count", "seen") + ":4", instances_topic("app") + ":1"},
+                    1);
     Cluster c = on(kafka);
     stream::Topology topology = word_count(c);
     auto local = test::open_log(dir);
@@ -263,7 +277,7 @@ TEST_SUITE("cluster") {
       auto local = test::open_log(dir);
       KafkaRuntime runtime(*local, topology, backend(c, "a", 6000), kPartitions);
       REQUIRE_OK(runtime.init());
-      runtime.start();
+      REQUIRE_OK(runtime.start());
       produce_words(c, input);
       REQUIRE(test::wait_until([&] { return counts_are(c, "r", 20, count); }, std::chrono::seconds(60)));
       CHECK(runtime.failed_tasks().empty());
