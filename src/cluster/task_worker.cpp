@@ -123,9 +123,18 @@ Status TaskWorker::sync_tasks() {
 Status TaskWorker::make_ready(int32_t p, Task& t) {
   t.task.reset();
   publish_owned();
+  // The group's offsets, asked again: after a failed commit whose outcome is unknown (a commit
+  // that timed out may have gone through) they tell whether the step is on the cluster, and the
+  // local state is then behind them and restored, instead of the step being done twice.
+  for (size_t i = 0; i < sub_.inputs.size(); ++i) {
+    OS_ASSIGN_OR_RETURN(auto offsets, committed_offsets(consumer_->client(), sub_.inputs[i], {p}));
+    t.committed[i] = offsets.at(0);
+    std::deque<log::Record>& q = t.pending[i];
+    while (!q.empty() && q.front().offset.v < t.committed[i].value_or(0)) q.pop_front();
+  }
   OS_ASSIGN_OR_RETURN(bool current, local_state_current(local_, sub_, PartitionId(p), t.committed,
                                                         consumer_->client(), options_.application_id));
-  if (!current || t.stale) {
+  if (!current) {
     int64_t restored = 0;
     OS_RETURN_IF_ERROR(restore_task_state(local_, options_.client, options_.application_id, sub_, PartitionId(p),
                                           t.committed, &restored));
@@ -175,6 +184,7 @@ Status TaskWorker::step(int32_t p, Task& t, bool* progressed) {
                                      step_positions(*step), consumer_->client());
   if (!st.is_ok()) {
     if (producer_->failed()) producer_.reset();  // reopened (fencing the old one) by the next round
+    t.stale = true;  // checked against the group's offsets before its next step
     return st;
   }
   *progressed = true;
@@ -187,7 +197,7 @@ Status TaskWorker::step(int32_t p, Task& t, bool* progressed) {
   }
   Status local = local_.write([&](log::WriteTxn& w) { return t.task->write_state_to(*step, w); });
   if (!local.is_ok()) {
-    t.stale = true;  // restored from the changelog before its next step
+    t.stale = true;  // behind the group's offsets: restored before its next step
     return local;
   }
   t.task->note_commit(std::chrono::duration<double>(Clock::now() - started).count());

@@ -61,7 +61,7 @@ class TaskWorker {
     std::unique_ptr<stream::StreamTask> task;  // null until its state is checked or restored
     std::vector<std::deque<log::Record>> pending;  // per input: polled, not yet committed
     InputOffsets committed;                    // the group's offsets as of our last commit
-    bool stale = false;                        // the local state is behind `committed`
+    bool stale = false;  // a commit failed or was not written locally: check before the next step
     Clock::time_point not_before{};
   };
   Status connect();

@@ -225,6 +225,26 @@ TEST_SUITE("cluster") {
     for (int i = 0; i < 20; ++i) CHECK(local_count(*local_a, "x" + std::to_string(i)) == "3");
   }
 
+  // A step whose commit fails (here the producer is fenced) commits nothing; the worker reopens
+  // its producer, checks the task against the group's offsets and does the step again.
+  TEST_CASE("the Kafka runtime recovers from a fenced producer and a failed commit") {
+    TempDir dir("os-krt5");
+    MockKafka kafka(dir.str(), mock_topics(), 1, /*commands=*/true);
+    Cluster c = on(kafka);
+    stream::Topology topology = word_count(c);
+    produce_words(c, words("f", 20, 2));
+    // For the runtime's first transactions (the input is in already).
+    CHECK(kafka.command("err 24 29") == "ok");  // the next AddPartitionsToTxn: abortable
+    CHECK(kafka.command("err 26 90") == "ok");  // the next EndTxn: PRODUCER_FENCED
+    auto local = test::open_log(dir);
+    KafkaRuntime runtime(*local, topology, backend(c, "a"), kPartitions);
+    REQUIRE_OK(runtime.init());
+    REQUIRE_OK(runtime.start());
+    REQUIRE(test::wait_until([&] { return counts_are(c, "f", 20, "2"); }, std::chrono::seconds(30)));
+    REQUIRE(test::wait_until([&] { return runtime.failed_tasks().empty(); }, std::chrono::seconds(10)));
+    for (int i = 0; i < 20; ++i) CHECK(local_count(*local, "f" + std::to_string(i)) == "2");
+  }
+
   TEST_CASE("the Kafka runtime refuses a cluster topic whose partition count differs from its own") {
     TempDir dir("os-krt3");
     MockKafka kafka(dir.str(), {"words:2", "word-counts:4", changelog_topic("app", "count", "counts") + ":4",
