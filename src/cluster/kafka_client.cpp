@@ -55,6 +55,14 @@ void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
   }
 }
 
+// librdkafka calls this inside rd_kafka_poll, on the polling thread.
+void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* listener = static_cast<DeliveryListener*>(opaque);
+  Status st;
+  if (m->err) st = kafka_status(m->err, "delivering to " + std::string(rd_kafka_topic_name(m->rkt)));
+  listener->on_delivery(st, m->partition, m->offset, m->_private);
+}
+
 }  // namespace
 
 Result<std::pair<std::string, std::string>> parse_property(const std::string& kv) {
@@ -90,6 +98,9 @@ Status kafka_status(int err, const std::string& what) {
     case RD_KAFKA_RESP_ERR_INVALID_REQUEST:
     case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
       return invalid_argument(message);
+    case RD_KAFKA_RESP_ERR__PURGE_QUEUE:
+    case RD_KAFKA_RESP_ERR__PURGE_INFLIGHT:
+      return aborted(message);
     case RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS:
     case RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS:
     case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
@@ -101,7 +112,8 @@ Status kafka_status(int err, const std::string& what) {
 }
 
 Result<std::unique_ptr<KafkaClient>> KafkaClient::create(Kind kind, const ClientOptions& options,
-                                                         const std::string& group, RebalanceListener* listener) {
+                                                         const std::string& group, RebalanceListener* listener,
+                                                         DeliveryListener* delivery) {
   if (options.bootstrap_servers.empty())
     return invalid_argument("--bootstrap-servers needs at least one H:P");
   Settings settings = defaults(kind, group);
@@ -115,9 +127,13 @@ Result<std::unique_ptr<KafkaClient>> KafkaClient::create(Kind kind, const Client
       return invalid_argument("librdkafka property " + key + "=" + value + ": " + err);
     }
   }
-  if (listener) {
+  if (listener && kind == Kind::kConsumer) {
     rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
     rd_kafka_conf_set_opaque(conf, listener);
+  }
+  if (delivery && kind == Kind::kProducer) {
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    rd_kafka_conf_set_opaque(conf, delivery);
   }
   rd_kafka_t* rk = rd_kafka_new(kind == Kind::kConsumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER,
                                 conf, err, sizeof err);

@@ -42,6 +42,16 @@ class RebalanceListener {
   virtual void on_revoked(const std::vector<std::pair<std::string, int32_t>>& partitions) = 0;
 };
 
+// Told of each produced record's outcome, inside rd_kafka_poll on the thread that polls the
+// producer: OK with where it landed once the cluster acknowledged it, else why it failed for good
+// (Aborted when the producer was stopped first).
+// `opaque` is what the record was produced with.
+class DeliveryListener {
+ public:
+  virtual ~DeliveryListener() = default;
+  virtual void on_delivery(const Status& st, int32_t partition, int64_t offset, void* opaque) = 0;
+};
+
 class KafkaClient {
  public:
   enum class Kind { kConsumer, kProducer };
@@ -52,9 +62,11 @@ class KafkaClient {
   // bootstrap list is refused too. Connecting happens later, on the first request.
   // A listener (consumers only; it must outlive the client) makes the consumer follow its
   // group's assignments (eager: all revoked, then the new set assigned).
+  // A delivery listener (producers only; it must outlive the client) hears every record's outcome.
   static Result<std::unique_ptr<KafkaClient>> create(Kind kind, const ClientOptions& options,
                                                      const std::string& group = "",
-                                                     RebalanceListener* listener = nullptr);
+                                                     RebalanceListener* listener = nullptr,
+                                                     DeliveryListener* delivery = nullptr);
   ~KafkaClient();
   KafkaClient(const KafkaClient&) = delete;
   KafkaClient& operator=(const KafkaClient&) = delete;
