@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the test suite under sanitizers: ASan+UBSan over everything, TSan over the
-# threaded parts (log, stream, services, http, sql) and the end-to-end tests that drive the
-# server's threads over HTTP. Usage: scripts/sanitize.sh [asan|tsan|all]
+# threaded parts (log, stream, services, http, sql, the Kafka backend's cluster layer) and the
+# end-to-end tests that drive the server's threads over HTTP. Usage: scripts/sanitize.sh [asan|tsan|all]
 # TSan builds link tools/tsan/thrd_create_shim.cpp and read tools/tsan/librdkafka.supp: librdkafka's
 # C11 threads and mutexes are invisible to TSan otherwise (see those files).
 # Sanitized code is built at -O1 -g1: at -O2 -g one translation unit costs 3.2-4.5x the CPU of a
@@ -35,6 +35,7 @@ run() {  # name sanitizers test-regex targets...
 }
 if [ "$which" = asan ] || [ "$which" = all ]; then run asan address,undefined .; fi
 if [ "$which" = tsan ] || [ "$which" = all ]; then
-  run tsan thread '^(log|stream|services|http|api|sql|e2e):' \
-    log_tests stream_tests services_tests http_tests api_tests sql_tests e2e_tests orderstream
+  run tsan thread '^(log|stream|services|http|api|sql|e2e|cluster):' \
+    log_tests stream_tests services_tests http_tests api_tests sql_tests e2e_tests cluster_tests \
+    kafka_mock_cluster orderstream
 fi

@@ -30,6 +30,10 @@ AsyncProducer::~AsyncProducer() {
 Status AsyncProducer::send(const std::string& topic, std::optional<std::string_view> key,
                            std::optional<std::string_view> value, DoneFn done) {
   auto* owned = new DoneFn(std::move(done));  // freed by on_delivery, or below
+  {
+    std::lock_guard lock(mu_);
+    ++in_flight_;
+  }
   // librdkafka's V_ macros cast their arguments unparenthesised: plain locals only.
   const void* key_data = key ? key->data() : nullptr;
   size_t key_size = key ? key->size() : 0;
@@ -42,15 +46,28 @@ Status AsyncProducer::send(const std::string& topic, std::optional<std::string_v
       RD_KAFKA_V_END);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::ok();
   delete owned;
+  {
+    std::lock_guard lock(mu_);
+    --in_flight_;
+  }
   if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
     return busy("the producer's queue to " + client_->where() + " is full");
   return kafka_status(err, "producing to " + topic);
 }
 
 void AsyncProducer::on_delivery(const Status& st, int32_t partition, int64_t offset, void* opaque) {
+  {
+    std::lock_guard lock(mu_);
+    --in_flight_;
+  }
   std::unique_ptr<DoneFn> done(static_cast<DoneFn*>(opaque));
   // Inside librdkafka's C code: nothing may be thrown through it.
   run_guarded("a produced record's completion", [&] { (*done)(st, partition, offset); });
+}
+
+size_t AsyncProducer::in_flight() const {
+  std::lock_guard lock(mu_);
+  return in_flight_;
 }
 
 }  // namespace orderstream::cluster

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,12 +35,18 @@ class AsyncProducer final : public DeliveryListener {
               std::optional<std::string_view> value, DoneFn done);
 
   void on_delivery(const Status& st, int32_t partition, int64_t offset, void* opaque) override;
+  // Records sent and not yet completed. Any thread.
+  size_t in_flight() const;
 
  private:
   AsyncProducer() = default;
   std::unique_ptr<KafkaClient> client_;
   std::thread delivery_;
   std::atomic<bool> stopping_{false};
+  // Also the visible hand-over of each record's DoneFn from send() to the delivery thread:
+  // librdkafka's own queue locks are invisible to ThreadSanitizer.
+  mutable std::mutex mu_;
+  size_t in_flight_ = 0;  // GUARDED_BY(mu_)
 };
 
 }  // namespace orderstream::cluster

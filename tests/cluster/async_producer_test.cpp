@@ -65,6 +65,7 @@ TEST_SUITE("cluster") {
         REQUIRE_OK((*producer)->send("orders", key, "{\"id\":\"" + key + "\"}", out.done_for(key)));
       }
       REQUIRE(out.wait_for(50));
+      CHECK((*producer)->in_flight() == 0);
     }
     CHECK(out.calls == 50);
     std::map<int32_t, std::set<int64_t>> offsets;
