@@ -42,9 +42,7 @@ void TaskWorker::run(const std::atomic<bool>& stopping) {
     if (consumer_->generation() != seen_generation_ || consumer_->revocations() != seen_revocations_) {
       seen_generation_ = consumer_->generation();
       seen_revocations_ = consumer_->revocations();
-      Status synced = sync_tasks();
-      if (!synced.is_ok()) seen_generation_ = ~uint64_t{0};  // synced again after the backoff
-      note(-1, synced, &connect_not_before_);
+      sync_tasks();
     }
     take(batches);
     for (auto& [p, t] : tasks_) {
@@ -81,7 +79,7 @@ Status TaskWorker::connect() {
   return Status::ok();
 }
 
-Status TaskWorker::sync_tasks() {
+void TaskWorker::sync_tasks() {
   // Every record polled before a revoke is read again from the committed offsets.
   for (auto& [p, t] : tasks_)
     for (auto& q : t.pending) q.clear();
@@ -102,30 +100,24 @@ Status TaskWorker::sync_tasks() {
     for (auto it = failures_.begin(); it != failures_.end();)
       it = it->first >= 0 && !want.count(it->first) ? failures_.erase(it) : std::next(it);
   }
-  std::vector<int32_t> parts(want.begin(), want.end());
-  std::map<int32_t, InputOffsets> committed;
-  for (const std::string& topic : sub_.inputs) {
-    if (parts.empty()) break;
-    OS_ASSIGN_OR_RETURN(auto offsets, committed_offsets(consumer_->client(), topic, parts));
-    for (size_t i = 0; i < parts.size(); ++i) committed[parts[i]].push_back(offsets[i]);
-  }
-  for (int32_t p : parts) {
+  for (int32_t p : want) {
     Task& t = tasks_[p];
     t.pending.resize(sub_.inputs.size());
-    // Someone else ran the task since our last commit: our state and positions are behind.
-    if (t.task && t.committed != committed[p]) t.task.reset();
-    t.committed = committed[p];
+    t.committed.resize(sub_.inputs.size());
+    // Checked against the group's offsets before its next step: someone else may have run it
+    // since our last commit, leaving our state and positions behind.
+    t.stale = true;
   }
   publish_owned();
-  return Status::ok();
 }
 
 Status TaskWorker::make_ready(int32_t p, Task& t) {
   t.task.reset();
   publish_owned();
-  // The group's offsets, asked again: after a failed commit whose outcome is unknown (a commit
-  // that timed out may have gone through) they tell whether the step is on the cluster, and the
-  // local state is then behind them and restored, instead of the step being done twice.
+  // The group's offsets, asked here and nowhere else: after a rebalance they tell whether
+  // another instance ran the task meanwhile; after a failed commit whose outcome is unknown (a
+  // commit that timed out may have gone through) whether the step is on the cluster. Either way
+  // the local state is then behind them and restored, instead of steps being done twice.
   for (size_t i = 0; i < sub_.inputs.size(); ++i) {
     OS_ASSIGN_OR_RETURN(auto offsets, committed_offsets(consumer_->client(), sub_.inputs[i], {p}));
     t.committed[i] = offsets.at(0);

@@ -61,11 +61,11 @@ class TaskWorker {
     std::unique_ptr<stream::StreamTask> task;  // null until its state is checked or restored
     std::vector<std::deque<log::Record>> pending;  // per input: polled, not yet committed
     InputOffsets committed;                    // the group's offsets as of our last commit
-    bool stale = false;  // a commit failed or was not written locally: check before the next step
+    bool stale = false;  // a rebalance, or a commit failed or not written locally: check first
     Clock::time_point not_before{};
   };
   Status connect();
-  Status sync_tasks();
+  void sync_tasks();
   Status make_ready(int32_t p, Task& t);
   void take(std::vector<PartitionBatch>& batches);
   // One step of a ready task; *progressed when it committed something.
