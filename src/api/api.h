@@ -21,7 +21,8 @@
 #include "log/log.h"
 #include "services/orders_service.h"
 #include "sql/engine.h"
-#include "stream/runtime.h"
+#include "api/owner_forward.h"
+#include "stream/task_failure.h"
 
 namespace orderstream::api {
 
@@ -55,12 +56,16 @@ struct Ownership {
 struct OrdersContext {
   std::shared_ptr<const RouteBase> base;
   services::OrdersService* orders = nullptr;
+  // Which instance serves `key`'s partition of sub-topology `sub`'s stores (the Kafka backend's
+  // interactive queries: GETs for keys owned elsewhere are forwarded). Unset: all are here.
+  std::function<KeyOwner(std::string_view sub, std::string_view key)> key_owner;
 };
 // /health and /metrics.
 struct OpsContext {
   std::shared_ptr<const RouteBase> base;
   metrics::Registry* registry = nullptr;
-  const stream::Runtime* runtime = nullptr;  // optional: its failing tasks show in /health
+  // Optional: the stream runtime's failing tasks, shown in /health.
+  std::function<std::vector<stream::TaskFailure>()> failed_tasks;
 };
 // Topics and groups for clients: the REST Proxy, SSE and the admin API (the CLI beside a server).
 struct TopicsContext {
@@ -80,6 +85,9 @@ struct ApiRoutes {
   std::shared_ptr<const OpsContext> ops;
   std::shared_ptr<const TopicsContext> topics;
   std::shared_ptr<const SqlContext> sql;
+  // Set: the routes over the log itself (REST Proxy, SSE, admin, SQL) stay known but answer 501
+  // with this message (the Kafka backend, whose topics are on the cluster, not in the local log).
+  std::optional<std::string> log_routes_refusal;
 };
 void add_api_routes(Router& router, const ApiRoutes& routes);
 
@@ -93,6 +101,15 @@ void add_proxy_produce_route(Router& router, const std::shared_ptr<const TopicsC
 void add_sse_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);    // sse_routes.cpp
 void add_admin_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);  // admin_routes.cpp
 void add_sql_routes(Router& router, const std::shared_ptr<const SqlContext>& ctx);       // sql_routes.cpp
+
+// The Kafka backend's routing of a read of `key` from sub-topology `sub`'s stores: true when the
+// request went to the owning instance (its answer relayed within `timeout`) or was answered 503
+// (no owner now, or a forwarded request reached an instance not owning the key either); false:
+// the stores here serve it (owner_forward.cpp).
+bool route_to_owner(const OrdersContext& ctx, std::string_view sub, std::string_view key, const RouteRequest& r,
+                    const Responder& res, std::chrono::milliseconds timeout);
+// How long a forwarded read may take beyond the wait the client asked for.
+inline constexpr std::chrono::milliseconds kForwardMargin{5000};
 
 // Parses ?timeout= (milliseconds, 0..max). InvalidArgument otherwise.
 Result<int> parse_timeout(const RouteRequest& r, const RouteBase& base);

@@ -4,6 +4,7 @@
 
 #include "api/api.h"
 #include "api/durable_answer.h"
+#include "services/emails_view.h"
 
 namespace orderstream::api {
 
@@ -19,6 +20,7 @@ void add_email_routes(Router& router, const std::shared_ptr<const OrdersContext>
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
     if (s.empty() || ec != std::errc() || p != s.data() + s.size())
       return res.send(status_response(invalid_argument("customerId must be an integer")));
+    if (route_to_owner(*ctx, services::kEmailsViewSubTopology, std::to_string(id), r, res, kForwardMargin)) return;
     auto emails = ctx->orders->find_emails(id);
     if (!emails.ok()) return res.send(status_response(emails.status()));
     std::string body = "[";

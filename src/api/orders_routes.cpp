@@ -9,6 +9,7 @@
 #include "api/armed_timers.h"
 #include "api/durable_answer.h"
 #include "services/json_codec.h"
+#include "services/orders_view.h"
 
 namespace orderstream::api {
 
@@ -81,32 +82,60 @@ Result<bool> parse_wait(const RouteRequest& r) {
                           it->second + "'");
 }
 
-void post_order(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res) {
-  auto order = services::order_from_json(r.req.body(), /*allow_missing_product=*/false);
-  if (!order.ok()) return res.send(status_response(order.status()));
-  if (order->state != services::OrderState::kCreated)
-    return res.send(status_response(invalid_argument(
-        "a new order must have state CREATED, not " + std::string(services::to_string(order->state)))));
-  auto wait = parse_wait(r);
-  if (!wait.ok()) return res.send(status_response(wait.status()));
-  auto timeout = parse_timeout(r, *ctx->base);
-  if (!timeout.ok()) return res.send(status_response(timeout.status()));
+// POST ?wait=validated where another instance owns the order's partition: its
+// GET /v1/orders/{id}/validated?timeout=ms answers, 200 becoming 201 and a timeout 202 with the
+// order as posted. False when the orders view here owns it.
+bool wait_on_owner(const std::shared_ptr<const OrdersContext>& ctx, const std::string& id, int ms,
+                   const Responder& res, const std::shared_ptr<const std::string>& json, const std::string& location,
+                   const std::string& authorization) {
+  KeyOwner owner = ctx->key_owner(services::kOrdersViewSubTopology, id);
+  if (owner.where == KeyOwner::Where::kHere) return false;
+  auto accepted = [json, location] {
+    Response rsp = json_response(bhttp::status::accepted, *json);
+    rsp.set(bhttp::field::location, location);
+    return rsp;
+  };
+  if (owner.where == KeyOwner::Where::kNobody) {
+    res.send(accepted());  // stored; its validation cannot be watched from here right now
+    return true;
+  }
+  Request get{bhttp::verb::get, location + "/validated?timeout=" + std::to_string(ms), 11};
+  if (!authorization.empty()) get.set(bhttp::field::authorization, authorization);
+  forward_to_owner(*ctx->base->io, owner.url, get, std::chrono::milliseconds(ms) + kForwardMargin, res,
+                   [accepted, location](Response in) {
+                     if (in.result() == bhttp::status::ok) {
+                       in.result(bhttp::status::created);
+                       in.set(bhttp::field::location, location);
+                       return in;
+                     }
+                     return in.result() == bhttp::status::gateway_timeout ? accepted() : in;
+                   });
+  return true;
+}
+
+// Stores the order through the Orders service here and answers: 201 once stored (?wait:
+// once final, 202 when the wait times out first).
+void take_order(const std::shared_ptr<const OrdersContext>& ctx, const services::Order& order, bool final_only, int ms,
+                const std::string& authorization, const Responder& res) {
   // Ids may hold '?', '#', '%' or spaces: the Location must still name this order.
-  std::string location = "/v1/orders/" + url_encode_segment(order->id);
-  auto json = std::make_shared<const std::string>(services::to_json(*order));
+  std::string location = "/v1/orders/" + url_encode_segment(order.id);
+  auto json = std::make_shared<const std::string>(services::to_json(order));
   auto created = [json, location](bhttp::status st, std::string body) {
     Response rsp = json_response(st, std::move(body));
     rsp.set(bhttp::field::location, location);
     return rsp;
   };
   Status st = ctx->orders->submit_order(
-      *order, *json,
-      [ctx, res, json, created, id = order->id, final_only = *wait, ms = *timeout](
+      order, *json,
+      [ctx, res, json, created, location, authorization, id = order.id, final_only, ms](
           Result<services::SubmitOutcome> outcome) {
         if (!outcome.ok()) return res.send(status_response(outcome.status()));
         // An identical re-POST is answered like the first: the order exists as posted. The
         // answer reuses the JSON the log got.
         if (!final_only) return res.send(created(bhttp::status::created, *json));
+        // The Kafka backend: the final order shows in the view of the instance owning its
+        // partition, so the wait happens there, as a GET.
+        if (ctx->key_owner && wait_on_owner(ctx, id, ms, res, json, location, authorization)) return;
         // Registered from the io context, not the writer thread that runs this callback.
         asio::post(*ctx->base->io, [ctx, res, json, created, id, ms] {
           wait_for_order(
@@ -120,6 +149,33 @@ void post_order(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& 
   if (!st.is_ok()) res.send(status_response(st));
 }
 
+void post_order(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res) {
+  auto order = services::order_from_json(r.req.body(), /*allow_missing_product=*/false);
+  if (!order.ok()) return res.send(status_response(order.status()));
+  if (order->state != services::OrderState::kCreated)
+    return res.send(status_response(invalid_argument(
+        "a new order must have state CREATED, not " + std::string(services::to_string(order->state)))));
+  auto wait = parse_wait(r);
+  if (!wait.ok()) return res.send(status_response(wait.status()));
+  auto timeout = parse_timeout(r, *ctx->base);
+  if (!timeout.ok()) return res.send(status_response(timeout.status()));
+  std::string authorization(r.req[bhttp::field::authorization]);
+  // The Kafka backend: the owner of the order's partition takes the POST, so that its orders
+  // view sees re-POSTs (identical: 201 again; different: 409) and it waits for the decision.
+  // With no owner known or reachable (a rebalance, an instance gone) or a forwarded POST landing
+  // where the owner was, it is taken here: a write never waits for a rebalance, only the
+  // re-POST check is then skipped.
+  if (ctx->key_owner && !r.req.count(kForwardedHeader)) {
+    KeyOwner owner = ctx->key_owner(services::kOrdersViewSubTopology, order->id);
+    if (owner.where == KeyOwner::Where::kThere)
+      return forward_to_owner(*ctx->base->io, owner.url, r.req, std::chrono::milliseconds(*timeout) + kForwardMargin,
+                              res, {}, [ctx, o = *order, final_only = *wait, ms = *timeout, authorization, res] {
+                                take_order(ctx, o, final_only, ms, authorization, res);
+                              });
+  }
+  take_order(ctx, *order, *wait, *timeout, authorization, res);
+}
+
 void get_order(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res,
                bool final_only) {
   const std::string& id = r.params["id"];
@@ -127,6 +183,8 @@ void get_order(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r
   auto timeout = parse_timeout(r, *ctx->base);
   if (!timeout.ok()) return res.send(status_response(timeout.status()));
   int ms = *timeout;
+  if (route_to_owner(*ctx, services::kOrdersViewSubTopology, id, r, res, std::chrono::milliseconds(ms) + kForwardMargin))
+    return;
   wait_for_order(
       ctx, id, final_only, ms,
       [ctx, res](const services::Order& o) { send_durable(*ctx->base, res, order_response(bhttp::status::ok, o)); },

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "api/durable_answer.h"
 #include "api/log_poll.h"
+#include "services/inventory.h"
 #include "services/json_codec.h"
 
 namespace orderstream::api {
@@ -44,6 +45,8 @@ void put_inventory(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest
 void get_inventory(const std::shared_ptr<const OrdersContext>& ctx, RouteRequest&& r, Responder res) {
   auto product = product_param(r);
   if (!product.ok()) return res.send(status_response(product.status()));
+  if (route_to_owner(*ctx, services::kInventorySubTopology, services::to_string(*product), r, res, kForwardMargin))
+    return;
   auto v = ctx->orders->inventory(*product);
   if (!v.ok()) return res.send(status_response(v.status()));
   send_durable(*ctx->base, res, json_response(bhttp::status::ok,
@@ -105,7 +108,7 @@ void get_health(const std::shared_ptr<const OpsContext>& ctx, Responder res) {
   log::LogHealth h = ctx->base->log->health();
   bool failed = !h.write_failure.is_ok();
   std::vector<stream::TaskFailure> tasks;
-  if (ctx->runtime) tasks = ctx->runtime->failed_tasks();
+  if (ctx->failed_tasks) tasks = ctx->failed_tasks();
   bool degraded = !h.failed_partitions.empty() || !h.storage_full.is_ok() || !tasks.empty();
   std::string body = std::string("{\"status\":") +
                      (failed ? "\"failed\"" : degraded ? "\"degraded\"" : "\"ok\"");
@@ -161,10 +164,15 @@ void add_api_routes(Router& router, const ApiRoutes& routes) {
   add_resource_routes(router, routes.orders);
   add_email_routes(router, routes.orders);
   add_ops_routes(router, routes.ops);
+  size_t first_log_route = router.route_count();
   add_rest_proxy_routes(router, routes.topics);
   add_sse_routes(router, routes.topics);
   add_admin_routes(router, routes.topics);
   if (routes.sql) add_sql_routes(router, routes.sql);
+  if (routes.log_routes_refusal)
+    router.answer_from(first_log_route, [message = *routes.log_routes_refusal](RouteRequest&&, Responder res) {
+      res.send(error_response(bhttp::status::not_implemented, "NotImplemented", message));
+    });
 }
 
 }  // namespace orderstream::api

@@ -17,9 +17,7 @@ void add_cluster_options(CLI::App* cmd, ClusterArgs* args) {
       ->check(CLI::Range(int64_t{1}, int64_t{3600000}));
 }
 
-Result<std::unique_ptr<cluster::KafkaClient>> cluster_client(const ClusterArgs& args,
-                                                             cluster::KafkaClient::Kind kind,
-                                                             const std::string& group) {
+Result<cluster::ClientOptions> client_options(const ClusterArgs& args) {
   cluster::ClientOptions o;
   o.bootstrap_servers = args.bootstrap_servers;
   o.timeout = std::chrono::milliseconds(args.timeout_ms);
@@ -27,6 +25,13 @@ Result<std::unique_ptr<cluster::KafkaClient>> cluster_client(const ClusterArgs& 
     OS_ASSIGN_OR_RETURN(auto p, cluster::parse_property(kv));
     o.properties.push_back(std::move(p));
   }
+  return o;
+}
+
+Result<std::unique_ptr<cluster::KafkaClient>> cluster_client(const ClusterArgs& args,
+                                                             cluster::KafkaClient::Kind kind,
+                                                             const std::string& group) {
+  OS_ASSIGN_OR_RETURN(cluster::ClientOptions o, client_options(args));
   return cluster::KafkaClient::create(kind, o, group);
 }
 

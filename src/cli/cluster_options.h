@@ -24,6 +24,9 @@ struct ClusterArgs {
 // outlive the parse.
 void add_cluster_options(CLI::App* cmd, ClusterArgs* args);
 
+// The client options they give; InvalidArgument names a malformed property.
+Result<cluster::ClientOptions> client_options(const ClusterArgs& args);
+
 // A client of the cluster; InvalidArgument names a malformed or refused property.
 Result<std::unique_ptr<cluster::KafkaClient>> cluster_client(const ClusterArgs& args,
                                                              cluster::KafkaClient::Kind kind,

@@ -2,6 +2,7 @@
 // shuts them down in order on SIGINT/SIGTERM. The only place that knows every layer.
 #include <CLI/CLI.hpp>
 #include <signal.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <chrono>
@@ -10,6 +11,8 @@
 #include <optional>
 #include <thread>
 
+#include "cli/cluster_options.h"
+#include "cli/serve_backend.h"
 #include "cli/serve_file.h"
 #include "common/guarded.h"
 #include "cli/service_commands.h"
@@ -43,8 +46,34 @@ struct ServeOptions {
   std::string api_token;  // empty: no authentication (refused beyond loopback without allow_insecure)
   bool allow_insecure = false;
   bool metrics_public = false;
-  std::string kafka_listener = "127.0.0.1:9092";  // HOST:PORT, or "none"
+  std::string kafka_listener;  // HOST:PORT, or "none"; empty: 127.0.0.1:9092 (embedded), none (kafka)
+  std::string backend = "embedded";
+  ClusterArgs cluster;
+  std::string instance_id, advertised_url, application_id = "orderstream";
+  int replication_factor = -1;
 };
+
+constexpr const char* kKafkaLogRoutes =
+    "with --backend kafka the topics live on the Kafka cluster, not in this server's log: use the "
+    "cluster's own tools, or orderstream topics|consume|groups --bootstrap-servers";
+
+// The Kafka backend's settings; an empty instance id becomes "<hostname>-<port or pid>".
+Result<KafkaServeOptions> kafka_options_for(const ServeOptions& o) {
+  if (!o.cluster.enabled()) return invalid_argument("--backend kafka needs --bootstrap-servers H:P[,H:P...]");
+  KafkaServeOptions k;
+  OS_ASSIGN_OR_RETURN(k.backend.client, client_options(o.cluster));
+  k.backend.application_id = o.application_id;
+  k.backend.instance_id = o.instance_id;
+  if (k.backend.instance_id.empty()) {
+    char host[256] = {};
+    ::gethostname(host, sizeof(host) - 1);
+    k.backend.instance_id = std::string(host) + "-" + std::to_string(o.http.port ? o.http.port : ::getpid());
+  }
+  k.backend.replication_factor = static_cast<int16_t>(o.replication_factor);
+  k.backend.advertised_url = o.advertised_url;
+  k.partitions = o.partitions;
+  return k;
+}
 
 // "HOST:PORT" ("[::1]:9092" for IPv6) into its parts. InvalidArgument otherwise.
 Status parse_listener(const std::string& text, std::string* host, uint16_t* port) {
@@ -60,6 +89,15 @@ Status parse_listener(const std::string& text, std::string* host, uint16_t* port
   *host = h;
   *port = static_cast<uint16_t>(value);
   return Status::ok();
+}
+
+// Where other instances reach this one: the address it listens on, this host's name for a
+// wildcard address.
+std::string advertised_url(const std::string& host, uint16_t port) {
+  if (host != "0.0.0.0" && host != "::" && host != "[::]" && !host.empty()) return local_url(host, port);
+  char name[256] = {};
+  ::gethostname(name, sizeof(name) - 1);
+  return "http://" + std::string(name) + ":" + std::to_string(port);
 }
 
 int64_t wall_ms() {
@@ -157,10 +195,23 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
 
   auto rules = services::parse_rules(o.rules);
   if (!rules.ok()) return report(rules.status());
+  bool on_kafka = o.backend == "kafka";
+  std::optional<KafkaServeOptions> cluster_options;
+  if (on_kafka) {
+    auto k = kafka_options_for(o);
+    if (!k.ok()) return report(k.status());
+    cluster_options = std::move(*k);
+  }
+  if (on_kafka && !o.kafka_listener.empty() && o.kafka_listener != "none") {
+    std::fprintf(stderr, "orderstream: --kafka-listener serves the embedded log; with --backend kafka, Kafka "
+                         "clients connect to the cluster itself\n");
+    return kExitUsage;
+  }
+  std::string listener = o.kafka_listener.empty() ? (on_kafka ? "none" : "127.0.0.1:9092") : o.kafka_listener;
   kafka::KafkaServerOptions kafka_options;
-  bool kafka_on = o.kafka_listener != "none";
+  bool kafka_on = listener != "none";
   if (kafka_on)
-    if (Status st = parse_listener(o.kafka_listener, &kafka_options.host, &kafka_options.port); !st.is_ok()) {
+    if (Status st = parse_listener(listener, &kafka_options.host, &kafka_options.port); !st.is_ok()) {
       std::fprintf(stderr, "orderstream: %s\n", st.message().c_str());
       return kExitUsage;
     }
@@ -200,7 +251,9 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   auto sql_ctx = std::make_shared<api::SqlContext>();
   orders_ctx->base = ops_ctx->base = topics_ctx->base = sql_ctx->base = base;
   http::Router router;
-  api::add_api_routes(router, {orders_ctx, ops_ctx, topics_ctx, sql_ctx});
+  std::optional<std::string> log_routes_refusal;
+  if (on_kafka) log_routes_refusal = kKafkaLogRoutes;
+  api::add_api_routes(router, {orders_ctx, ops_ctx, topics_ctx, sql_ctx, log_routes_refusal});
   if (!o.api_token.empty()) router.set_guard(api::token_guard({o.api_token, o.metrics_public}));
   http::Server server(o.http, std::move(router), registry);
   base->io = &server.io();
@@ -222,27 +275,33 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   stream::RuntimeOptions ro;
   ro.partitions = o.partitions;
   ro.threads = o.stream_threads;
-  stream::Runtime runtime(log, topology, ro, &registry);
-  if (Status st = runtime.init(); !st.is_ok()) return report(st);
-  // SQL: replays its catalog and runs its persistent queries, one runtime each.
+  std::unique_ptr<ServeBackend> runtime = on_kafka ? kafka_backend(log, topology, std::move(*cluster_options))
+                                                   : embedded_backend(log, topology, ro, &registry);
+  if (Status st = runtime->init(); !st.is_ok()) return report(st);
+  runtime->add_metrics(registry);
+  // SQL (embedded only): replays its catalog and runs its persistent queries, one runtime each.
   // The single-writer rule: the ecosystem's topics and groups (services/ownership.h), then the
   // outputs and groups of running persistent queries. SQL asks the first part itself.
-  auto sql_engine = sql::Engine::open(
-      log, {.partitions = o.partitions, .mode = sql::QueryMode::kThreads, .owned_topic = services::topic_refusal});
-  if (!sql_engine.ok()) return report(sql_engine.status());
-  const sql::QueryOwners& query_owners = (*sql_engine)->owners();
-  topics_ctx->owns.topic = [&query_owners](std::string_view topic) -> std::optional<std::string> {
-    if (auto refusal = services::topic_refusal(topic)) return refusal;
-    if (auto query = query_owners.topic_writer(topic)) return sql::query_topic_message(topic, *query);
-    return std::nullopt;
-  };
-  topics_ctx->owns.group = [&query_owners](std::string_view group) -> std::optional<std::string> {
-    if (auto owner = services::group_owner(group)) return services::owned_group_message(group, *owner);
-    if (auto query = query_owners.group_committer(group)) return sql::query_group_message(group, *query);
-    return std::nullopt;
-  };
-  sql_ctx->sql = sql_engine->get();
-  ops_ctx->runtime = &runtime;
+  std::unique_ptr<sql::Engine> sql_engine;
+  if (!on_kafka) {
+    auto opened_sql = sql::Engine::open(
+        log, {.partitions = o.partitions, .mode = sql::QueryMode::kThreads, .owned_topic = services::topic_refusal});
+    if (!opened_sql.ok()) return report(opened_sql.status());
+    sql_engine = std::move(*opened_sql);
+    const sql::QueryOwners& query_owners = sql_engine->owners();
+    topics_ctx->owns.topic = [&query_owners](std::string_view topic) -> std::optional<std::string> {
+      if (auto refusal = services::topic_refusal(topic)) return refusal;
+      if (auto query = query_owners.topic_writer(topic)) return sql::query_topic_message(topic, *query);
+      return std::nullopt;
+    };
+    topics_ctx->owns.group = [&query_owners](std::string_view group) -> std::optional<std::string> {
+      if (auto owner = services::group_owner(group)) return services::owned_group_message(group, *owner);
+      if (auto query = query_owners.group_committer(group)) return sql::query_group_message(group, *query);
+      return std::nullopt;
+    };
+    sql_ctx->sql = sql_engine.get();
+  }
+  ops_ctx->failed_tasks = [&runtime] { return runtime->failed_tasks(); };
   add_log_metrics(registry, log);  // after init: it names every partition of every topic
   // Lazy mode answers at commit, without waiting for the meta page's sync (log::SyncMode).
   log::GroupWriter writer(log, o.write_queue, o.durable && o.sync_mode == "durable");
@@ -250,7 +309,9 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
                     [&writer] { return static_cast<double>(writer.depth()); });
   base->writer = &writer;
   services::OrdersService orders(log, writer, waiters);
+  if (services::CommandSink* sink = runtime->commands()) orders.send_commands_to(sink);
   orders_ctx->orders = &orders;
+  orders_ctx->key_owner = runtime->key_owner();
   registry.gauge_fn("orders_waits_parked", "GET requests parked waiting for an order", {},
                     [&waiters] { return static_cast<double>(waiters.size()); });
   registry.gauge_fn("http_timers_armed", "Long-poll timers armed now (0 once no request waits)", {},
@@ -282,7 +343,11 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   } stop_kafka{kafka_server};
 
   if (Status st = server.start(); !st.is_ok()) return report(st);
-  runtime.start();
+  std::string url = o.advertised_url.empty() ? advertised_url(o.http.host, server.port()) : o.advertised_url;
+  if (Status st = runtime->start(url); !st.is_ok()) {
+    server.stop(0);  // its handlers use the runtime
+    return report(st);
+  }
   Cleaner cleaner(log, o.cleaner_interval_ms);
   // Writing CLI commands find the server through serve.json (cli/serve_file.h); it goes on
   // every way out of here, and a SIGKILL's leftover is recognised as stale by the CLI.
@@ -294,9 +359,9 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
                                    o.http.max_body_bytes, o.api_token);
       !st.is_ok())
     warn(st.message() + "; writing CLI commands will refuse to run beside this server");
-  std::printf("orderstream: listening on http://%s:%u (data dir %s, %d partitions, %zu tasks)\n",
+  std::printf("orderstream: listening on http://%s:%u (data dir %s, %d partitions, %s)\n",
               o.http.host.c_str(), server.port(), global.data_dir.c_str(), o.partitions,
-              runtime.task_count());
+              runtime->describe().c_str());
   if (kafka_server)
     std::printf("orderstream: kafka listener on %s:%u\n", kafka_options.host.c_str(), kafka_server->port());
   std::fflush(stdout);
@@ -312,8 +377,8 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   kafka_ctx->groups->stop();
   server.stop(o.drain_ms);
   writer.stop();
-  runtime.stop();
-  (*sql_engine)->stop();
+  runtime->stop();
+  if (sql_engine) sql_engine->stop();
   if (Status st = log.sync(); !st.is_ok()) return report(st);
   std::fprintf(stderr, "orderstream: stopped cleanly\n");
   return kExitOk;
@@ -351,8 +416,27 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
                 "Listen beyond loopback without an API token (refused otherwise)");
   cmd->add_flag("--metrics-public", o->metrics_public, "Serve GET /metrics without the API token");
   cmd->add_option("--kafka-listener", o->kafka_listener,
-                  "Where Kafka clients connect (HOST:PORT, port 0 = any free port), or none")
+                  "Where Kafka clients connect (HOST:PORT, port 0 = any free port), or none (default "
+                  "127.0.0.1:9092; none with --backend kafka)")
       ->type_name("HOST:PORT");
+  cmd->add_option("--backend", o->backend,
+                  "Where the services' topics, offsets and transactions live: embedded (this data dir's "
+                  "log) or kafka (an Apache Kafka cluster, --bootstrap-servers; the data dir keeps the "
+                  "tasks' state, restored from changelog topics)")
+      ->check(CLI::IsMember({"embedded", "kafka"}));
+  add_cluster_options(cmd, &o->cluster);
+  cmd->add_option("--instance-id", o->instance_id,
+                  "This instance's name on the cluster (its producers' transactional ids); default "
+                  "<hostname>-<port>")->type_name("ID");
+  cmd->add_option("--advertised-url", o->advertised_url,
+                  "Where the other instances reach this one's HTTP API, to forward GETs for keys it "
+                  "owns (default: the address it listens on)")->type_name("URL");
+  cmd->add_option("--application-id", o->application_id,
+                  "Prefix of the consumer groups, transactional ids and changelog topics on the cluster "
+                  "(Kafka Streams' application.id); instances of one application share it");
+  cmd->add_option("--replication-factor", o->replication_factor,
+                  "Replicas of the topics it creates on the cluster (-1: the brokers' default)")
+      ->check(CLI::Range(-1, 32767));
   cmd->add_option("--cleaner-interval-ms", o->cleaner_interval_ms,
                   "How often retention and compaction run (0 = never)");
   cmd->callback([o, &global, exit_code] { *exit_code = serve(global, *o); });

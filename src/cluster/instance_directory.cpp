@@ -97,11 +97,13 @@ void InstanceDirectory::run() {
             std::lock_guard lock(mu_);
             if (!r.value) {
               instances_.erase(id);
+              published_at_.erase(id);
               return true;
             }
             auto info = decode_instance(id, *r.value);
             if (info.ok()) {
               instances_[id] = std::move(*info);
+              published_at_[id] = r.offset.v;
             } else {
               std::fprintf(stderr, "orderstream: %s: %s (ignored)\n", topic_.c_str(), info.status().to_string().c_str());
             }
@@ -141,11 +143,21 @@ Status InstanceDirectory::publish(const std::optional<std::string>& value) {
 
 std::optional<std::string> InstanceDirectory::owner_url(const std::string& sub, int32_t p) const {
   std::lock_guard lock(mu_);
+  // The latest claim wins: an instance that died without its tombstone still claims what the
+  // group has since given to another, until it comes back.
+  std::optional<std::string> url;
+  int64_t latest = -1;
   for (const auto& [id, info] : instances_) {
     auto it = info.owned.find(sub);
-    if (it != info.owned.end() && it->second.count(p)) return info.url;
+    if (it == info.owned.end() || !it->second.count(p)) continue;
+    auto at = published_at_.find(id);
+    int64_t offset = at == published_at_.end() ? -1 : at->second;
+    if (!url || offset > latest) {
+      url = info.url;
+      latest = offset;
+    }
   }
-  return std::nullopt;
+  return url;
 }
 
 std::vector<InstanceInfo> InstanceDirectory::instances() const {

@@ -53,8 +53,9 @@ class InstanceDirectory {
   // Publishes the tombstone (bounded by the client timeout) and stops. Idempotent.
   void stop();
 
-  // The URL of the instance that owns partition p of sub-topology `sub`, as last published
-  // (nullopt when no instance claims it, e.g. during a rebalance).
+  // The URL of the instance that owns partition p of sub-topology `sub`, as last published: of
+  // the latest claim when several instances claim it (one gone without its tombstone), nullopt
+  // when none does (e.g. during a rebalance).
   std::optional<std::string> owner_url(const std::string& sub, int32_t p) const;
   // Every instance with an entry, this one included once it has read its own, by id.
   std::vector<InstanceInfo> instances() const;
@@ -72,6 +73,7 @@ class InstanceDirectory {
 
   mutable std::mutex mu_;
   std::map<std::string, InstanceInfo> instances_;  // GUARDED_BY(mu_)
+  std::map<std::string, int64_t> published_at_;     // GUARDED_BY(mu_): each entry's offset on the topic
 };
 
 }  // namespace orderstream::cluster

@@ -45,7 +45,8 @@ Status KafkaRuntime::init() {
   return Status::ok();
 }
 
-Status KafkaRuntime::start() {
+Status KafkaRuntime::start(const std::string& advertised_url) {
+  if (!advertised_url.empty()) options_.advertised_url = advertised_url;
   if (!options_.advertised_url.empty()) {
     directory_ = std::make_unique<InstanceDirectory>(options_.client, options_.application_id, options_.instance_id,
                                                      options_.advertised_url, [this] {

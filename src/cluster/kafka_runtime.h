@@ -34,8 +34,9 @@ class KafkaRuntime {
   // is away.
   Status init();
   // Starts one thread per sub-topology; they connect to the cluster on their own (and retry).
-  // With an advertised URL, the instance directory starts too (an error if it cannot).
-  Status start();
+  // With an advertised URL (this one if not empty, else the options'), the instance directory
+  // starts too (an error if it cannot).
+  Status start(const std::string& advertised_url = "");
   // Leaves the instance directory, then stops the threads after their current step and leaves
   // the groups. Idempotent.
   void stop();

@@ -86,6 +86,11 @@ void Router::add(bhttp::verb v, std::string pattern, Handler h, std::string rout
   routes_.push_back(std::move(r));
 }
 
+void Router::answer_from(size_t first, const Handler& h) {
+  OS_CHECK(h != nullptr);
+  for (size_t i = first; i < routes_.size(); ++i) routes_[i].handler = h;
+}
+
 bool Router::match(const Route& r, const std::vector<std::string>& segments,
                    std::unordered_map<std::string, std::string>* params) {
   if (r.segments.size() != segments.size()) return false;

@@ -45,6 +45,11 @@ class Router {
   // trailing slash on the request path also matches. route_name labels metrics (default: pattern).
   // REQUIRES: called before the Router is handed to a Server; pattern starts with '/'.
   void add(boost::beast::http::verb v, std::string pattern, Handler h, std::string route_name = "");
+  // Routes added so far; with answer_from, a group of routes can be kept known (so that clients
+  // get the same 404/405 answers) while another handler answers them all, e.g. a refusal.
+  size_t route_count() const { return routes_.size(); }
+  // Routes from index `first` on are answered by h instead of their own handlers. REQUIRES: as add.
+  void answer_from(size_t first, const Handler& h);
 
   // Matches req and calls the handler, or answers 404 (unknown path), 405 with an Allow header
   // (known path, wrong method) or 400 (bad percent-encoding) itself. Catches handler exceptions and

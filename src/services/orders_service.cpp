@@ -37,6 +37,7 @@ Status OrdersService::submit_order(const Order& order,
 
 Status OrdersService::submit_order(const Order& order, std::string order_json,
                                    std::function<void(Result<SubmitOutcome>)> done) {
+  if (sink_) return submit_to_sink(order, std::move(order_json), std::move(done));
   auto json = std::make_shared<const std::string>(std::move(order_json));
   auto outcome = std::make_shared<Result<SubmitOutcome>>(SubmitOutcome::kCreated);
   return writer_.submit(
@@ -61,6 +62,23 @@ Status OrdersService::submit_order(const Order& order, std::string order_json,
         if (!st.is_ok()) done(st);
         else done(*outcome);
       });
+}
+
+Status OrdersService::submit_to_sink(const Order& order, std::string json,
+                                     std::function<void(Result<SubmitOutcome>)> done) {
+  // The view holds the order's latest state; as posted, it was CREATED.
+  auto known = find_order(order.id);
+  if (known.ok() && *known) {
+    Order as_posted = **known;
+    as_posted.state = OrderState::kCreated;
+    if (to_json(as_posted) == json) done(SubmitOutcome::kUnchanged);
+    else done(conflict("order '" + order.id + "' already exists with different contents"));
+    return Status::ok();
+  }
+  return sink_->append(topics::kOrders, order.id, std::move(json), [done = std::move(done)](const Status& st) {
+    if (!st.is_ok()) done(st);
+    else done(SubmitOutcome::kCreated);
+  });
 }
 
 Result<std::optional<std::string>> OrdersService::read_store(const std::string& sub_topology,
@@ -97,6 +115,7 @@ OrderWaiters::Handle OrdersService::wait_order(const std::string& id, bool final
 Status OrdersService::append_keyed(const char* topic, std::string key,
                                    std::optional<std::string> value,
                                    std::function<void(const Status&)> done) {
+  if (sink_) return sink_->append(topic, key, std::move(value), std::move(done));
   return writer_.submit(
       [topic, key = std::move(key), value = std::move(value)](log::WriteTxn& w) -> Status {
         OS_ASSIGN_OR_RETURN(PartitionId p, w.partition_for(topic, key));

@@ -11,6 +11,7 @@
 
 #include "log/group_writer.h"
 #include "log/log.h"
+#include "services/command_sink.h"
 #include "services/model.h"
 #include "services/order_waiters.h"
 
@@ -26,6 +27,10 @@ struct InventoryView {
 class OrdersService {
  public:
   OrdersService(log::Log& log, log::GroupWriter& writer, OrderWaiters& waiters);
+  // Commands go to `sink` instead of the log (the Kafka backend). Re-POSTs are then recognised
+  // only where this instance's orders view already holds the order (nothing checks the id in
+  // the append's own transaction). REQUIRES: before any command; sink outlives the service.
+  void send_commands_to(CommandSink* sink) { sink_ = sink; }
 
   // Appends a new order. done: kCreated, kUnchanged, Conflict (a different order under that id),
   // or a storage error. The call itself returns Busy when the write queue is full.
@@ -56,10 +61,12 @@ class OrdersService {
                                                 const std::string& key, const char* store) const;
   Status append_keyed(const char* topic, std::string key, std::optional<std::string> value,
                       std::function<void(const Status&)> done);
+  Status submit_to_sink(const Order& order, std::string json, std::function<void(Result<SubmitOutcome>)> done);
 
   log::Log& log_;
   log::GroupWriter& writer_;
   OrderWaiters& waiters_;
+  CommandSink* sink_ = nullptr;
 };
 
 }  // namespace orderstream::services
