@@ -1,11 +1,13 @@
 // `orderstream audit`: checks the business invariants of the log (services/audit.h) from one
-// read-only snapshot, so it runs beside a live server. Prints each violation and a summary;
+// read-only snapshot, so it runs beside a live server; with --bootstrap-servers, of a Kafka
+// cluster the services run on (cli/cluster_audit.h). Prints each violation and a summary;
 // exit 0 when clean, 1 on violations or errors, 2 on bad usage.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
 
+#include "cli/cluster_audit.h"
 #include "cli/service_commands.h"
 #include "services/aggregator.h"
 #include "services/audit.h"
@@ -17,6 +19,8 @@ struct AuditArgs {
   std::string rules = "INVENTORY_CHECK,FRAUD_CHECK,ORDER_DETAILS_CHECK";
   bool expect_drained = false;
   size_t max_violations = 0;
+  ClusterArgs cluster;
+  std::string application_id = "orderstream";
 };
 
 int audit(const GlobalOptions& global, const AuditArgs& a) {
@@ -27,9 +31,14 @@ int audit(const GlobalOptions& global, const AuditArgs& a) {
   options.rules = *rules;
   options.expect_drained = a.expect_drained;
   if (a.max_violations > 0) options.max_violations = a.max_violations;
-  auto log = open_log(global, Access::kReadOnly);
-  if (!log.ok()) return report(log.status());
-  auto result = services::audit_log(**log, options);
+  Result<services::AuditReport> result = services::AuditReport{};
+  if (a.cluster.enabled()) {
+    result = audit_cluster(a.cluster, a.application_id, options);
+  } else {
+    auto log = open_log(global, Access::kReadOnly);
+    if (!log.ok()) return report(log.status());
+    result = services::audit_log(**log, options);
+  }
   if (!result.ok()) return report(result.status().with_context("audit"));
   const services::AuditReport& r = *result;
   std::string out;
@@ -68,6 +77,9 @@ void add_audit_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
                 "Also fail on orders without a final state and on consumer lag");
   cmd->add_option("--max-violations", a->max_violations, "Print at most N violations (0 = all)")
       ->type_name("N");
+  add_cluster_options(cmd, &a->cluster);
+  cmd->add_option("--application-id", a->application_id,
+                  "With --bootstrap-servers: the application id the instances run with (serve --application-id)");
   cmd->callback([&global, a, exit_code] { *exit_code = audit(global, *a); });
 }
 
