@@ -27,6 +27,7 @@ void GroupCoordinator::stop() {
   timer_.cancel();
 }
 
+// REQUIRES mu_ held, or no other thread yet (make()).
 void GroupCoordinator::tick() {
   timer_.expires_after(kTick);
   timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
@@ -53,8 +54,9 @@ void GroupCoordinator::tick() {
         }
         if (expired) self->start_rebalance(g);
       }
+      // Re-armed under the lock: stop() cancels the timer under it from another thread.
+      self->tick();
     }
-    self->tick();
   });
 }
 
