@@ -83,8 +83,8 @@ Result<bool> parse_wait(const RouteRequest& r) {
 }
 
 // POST ?wait=validated where another instance owns the order's partition: its
-// GET /v1/orders/{id}/validated?timeout=ms answers, 200 becoming 201 and a timeout 202 with the
-// order as posted. False when the orders view here owns it.
+// GET /v1/orders/{id}/validated?timeout=ms answers, 200 becoming 201 and anything else (a
+// timeout, the owner gone) 202 with the order as posted. False when the orders view here owns it.
 bool wait_on_owner(const std::shared_ptr<const OrdersContext>& ctx, const std::string& id, int ms,
                    const Responder& res, const std::shared_ptr<const std::string>& json, const std::string& location,
                    const std::string& authorization) {
@@ -108,7 +108,9 @@ bool wait_on_owner(const std::shared_ptr<const OrdersContext>& ctx, const std::s
                        in.set(bhttp::field::location, location);
                        return in;
                      }
-                     return in.result() == bhttp::status::gateway_timeout ? accepted() : in;
+                     // Stored either way: a timeout, or an owner that moved or went away
+                     // meanwhile, leaves the order accepted, its decision still to come.
+                     return accepted();
                    });
   return true;
 }
