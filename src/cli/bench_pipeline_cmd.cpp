@@ -24,6 +24,7 @@ struct PipelineOptions {
   int stream_threads = 0;
   std::string data_dir;  // empty: a fresh temp dir, removed afterwards
   int64_t customers = 1000;
+  std::string sync_mode = "durable";  // lazy: commits are not fsynced (a crash may lose the tail)
 };
 
 Result<int64_t> end_offsets(log::Log& log, const char* topic, int32_t partitions) {
@@ -42,7 +43,7 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
   if (temp) dir = (std::filesystem::temp_directory_path() / ("orderstream-bench-" + std::to_string(::getpid()))).string();
   GlobalOptions g = global;
   g.data_dir = dir;
-  auto opened = open_log(g, Access::kWriteOrCreate);
+  auto opened = open_log(g, Access::kWriteOrCreate, o.sync_mode);
   if (!opened.ok()) return report(opened.status());
   log::Log& log = **opened;
   stream::Topology topology = services::make_ecosystem_topology({}, nullptr);
@@ -109,8 +110,8 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
   int64_t carried = log.appended_records() - records_before;
   runtime.stop();
   std::fprintf(stderr, "\n");
-  std::printf("pipeline: %lld orders, %d partitions, %zu tasks\n", static_cast<long long>(o.orders),
-              o.partitions, runtime.task_count());
+  std::printf("pipeline: %lld orders, %d partitions, %zu tasks, sync mode %s\n", static_cast<long long>(o.orders),
+              o.partitions, runtime.task_count(), o.sync_mode.c_str());
   std::printf("  injected in %.3f s; all final after %.3f s\n", inject_secs, secs);
   std::printf("  %.0f orders/s to final state; the log carried %lld records = %.0f records/s\n",
               static_cast<double>(o.orders) / secs, static_cast<long long>(carried),
@@ -130,6 +131,8 @@ void add_bench_pipeline_command(CLI::App& app, const GlobalOptions& global, int*
   cmd->add_option("--partitions", o->partitions, "Partitions per topic")->check(CLI::Range(1, 1024));
   cmd->add_option("--stream-threads", o->stream_threads, "Stream threads (0 = one per service)");
   cmd->add_option("--customers", o->customers, "Distinct customers")->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  cmd->add_option("--sync-mode", o->sync_mode, "durable (each commit fdatasyncs) or lazy (no fsync)")
+      ->check(CLI::IsMember({"durable", "lazy"}));
   cmd->add_option("--data-dir", o->data_dir, "Use this directory (default: a fresh temp dir, removed after)");
   cmd->callback([&global, o, exit_code] { *exit_code = bench_pipeline(global, *o); });
 }
