@@ -1,5 +1,7 @@
 #include "stream/step_context.h"
 
+#include <algorithm>
+
 #include "log/record_format.h"
 #include "log/write_txn.h"
 
@@ -126,16 +128,26 @@ void StepContext::rollback_record() {
   after_.resize(after_mark_);
 }
 
+void StepContext::seal() {
+  for (auto& s : stores_) {
+    s->sealed.clear();
+    s->sealed.reserve(s->writes.size());
+    for (const auto& kv : s->writes) s->sealed.push_back(&kv);
+    std::sort(s->sealed.begin(), s->sealed.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  }
+}
+
 Status StepContext::write_state_to(log::WriteTxn& w) const {
   for (const auto& s : stores_) {
     if (s->writes.empty()) continue;
     OS_ASSIGN_OR_RETURN(log::StoreRef ref, w.store_for_write(s->scoped));
-    for (const auto& [k, v] : s->writes) {
-      if (v) {
-        OS_RETURN_IF_ERROR(w.put(ref, k, *v));
-      } else {
-        OS_RETURN_IF_ERROR(w.del(ref, k));
-      }
+    auto write = [&](const std::string& k, const std::optional<std::string>& v) {
+      return v ? w.put(ref, k, *v) : w.del(ref, k);
+    };
+    if (s->sealed.size() == s->writes.size()) {
+      for (const auto* kv : s->sealed) OS_RETURN_IF_ERROR(write(kv->first, kv->second));
+    } else {  // not sealed (or written to since): every write still goes in, in hash order
+      for (const auto& [k, v] : s->writes) OS_RETURN_IF_ERROR(write(k, v));
     }
   }
   return Status::ok();

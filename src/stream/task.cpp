@@ -201,6 +201,7 @@ Result<std::unique_ptr<PreparedStep>> StreamTask::process(const log::ReadView& v
     step->positions.emplace_back(x.tp, next);
   }
   step->damaged = damaged;
+  ctx.seal();
   if (metrics_.process_seconds) metrics_.process_seconds->observe(seconds_since(started));
   return step;
 }
