@@ -83,7 +83,7 @@ class KafkaBackend final : public ServeBackend, public services::CommandSink {
     int32_t p = log::partition_for_key(key, options_.partitions).v;
     const cluster::InstanceDirectory* directory = directory_.load(std::memory_order_acquire);
     if (!directory) return {api::KeyOwner::Where::kNobody, ""};
-    if (runtime_->owned(sub).count(p)) return {};
+    if (runtime_->owns(sub, p)) return {};
     std::optional<std::string> url = directory->owner_url(sub, p);
     if (!url) return {api::KeyOwner::Where::kNobody, ""};
     return {api::KeyOwner::Where::kThere, *url};

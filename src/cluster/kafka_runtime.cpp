@@ -74,6 +74,12 @@ std::set<int32_t> KafkaRuntime::owned(const std::string& name) const {
   return {};
 }
 
+bool KafkaRuntime::owns(const std::string& name, int32_t partition) const {
+  for (const auto& w : workers_)
+    if (w->name() == name) return w->owns(partition);
+  return false;
+}
+
 std::vector<stream::TaskFailure> KafkaRuntime::failed_tasks() const {
   std::vector<stream::TaskFailure> out;
   for (const auto& w : workers_)

@@ -45,6 +45,7 @@ class KafkaRuntime {
 
   // The partition numbers of sub-topology `name` whose tasks run here now (empty if unknown).
   std::set<int32_t> owned(const std::string& name) const;
+  bool owns(const std::string& name, int32_t partition) const;
   std::vector<stream::TaskFailure> failed_tasks() const;
   // Changelog records applied by restores since start.
   int64_t restored_records() const;

@@ -231,6 +231,11 @@ std::set<int32_t> TaskWorker::owned() const {
   return owned_;
 }
 
+bool TaskWorker::owns(int32_t partition) const {
+  std::lock_guard lock(mu_);
+  return owned_.count(partition) > 0;
+}
+
 std::vector<stream::TaskFailure> TaskWorker::failures() const {
   std::lock_guard lock(mu_);
   std::vector<stream::TaskFailure> out;

@@ -50,6 +50,7 @@ class TaskWorker {
   const std::string& name() const { return sub_.name; }
   // The partition numbers whose tasks run here now, state restored.
   std::set<int32_t> owned() const;
+  bool owns(int32_t partition) const;  // without copying owned(): asked once per request
   // Tasks (and the worker itself, partition -1) whose latest attempt failed.
   std::vector<stream::TaskFailure> failures() const;
   // Changelog records applied by restores since the worker started.
