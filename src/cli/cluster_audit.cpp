@@ -46,8 +46,6 @@ Status copy_partition(cluster::KafkaClient& client, const cluster::ClusterTopic&
                       std::vector<int64_t>* at) {
   const cluster::ClusterPartition& part = t.partitions[static_cast<size_t>(p)];
   if (part.end <= part.start) return Status::ok();
-  cluster::PartitionReader reader(client, t.name);
-  OS_RETURN_IF_ERROR(reader.assign({{p, cluster::kOffsetBeginning}}));
   std::vector<log::Record> batch;
   auto flush = [&]() -> Status {
     if (batch.empty()) return Status::ok();
@@ -64,28 +62,13 @@ Status copy_partition(cluster::KafkaClient& client, const cluster::ClusterTopic&
     batch.clear();
     return Status::ok();
   };
-  bool done = false;
-  auto last_progress = std::chrono::steady_clock::now();
-  while (!done) {
-    size_t before = at->size();
-    OS_RETURN_IF_ERROR(reader.poll(
-        std::chrono::milliseconds(100),
-        [&](int32_t, const log::RecordView& r) {
-          at->push_back(r.offset.v);
-          batch.push_back(log::Record::from_view(r));
-          done = r.offset.v + 1 >= part.end;
-          return !done;
-        },
-        [&](int32_t) { done = true; }));
-    if (batch.size() >= kCopyBatch || done) OS_RETURN_IF_ERROR(flush());
-    auto now = std::chrono::steady_clock::now();
-    if (at->size() != before) last_progress = now;
-    if (!done && now - last_progress > client.options().timeout)
-      return timed_out("copying '" + t.name + "' partition " + std::to_string(p) + ": no records from " +
-                       client.where() + " for " + std::to_string(client.timeout_ms()) + " ms before its end (" +
-                       std::to_string(part.end) + ")");
-  }
-  return Status::ok();
+  return cluster::read_partition_to_end(
+      client, t.name, p, part.end,
+      [&](const log::RecordView& r) {
+        at->push_back(r.offset.v);
+        batch.push_back(log::Record::from_view(r));
+      },
+      [&](bool done) { return batch.size() >= kCopyBatch || done ? flush() : Status::ok(); }, "copying");
 }
 
 }  // namespace

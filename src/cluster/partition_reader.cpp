@@ -120,4 +120,33 @@ Result<std::vector<int64_t>> offsets_for_time(KafkaClient& client, const std::st
   return out;
 }
 
+Status read_partition_to_end(KafkaClient& client, const std::string& topic, int32_t p, int64_t end,
+                             const std::function<void(const log::RecordView& r)>& fn,
+                             const std::function<Status(bool done)>& flush, const std::string& what) {
+  PartitionReader reader(client, topic);
+  OS_RETURN_IF_ERROR(reader.assign({{p, kOffsetBeginning}}));
+  bool done = false;
+  auto last_progress = std::chrono::steady_clock::now();
+  while (!done) {
+    bool progressed = false;
+    OS_RETURN_IF_ERROR(reader.poll(
+        std::chrono::milliseconds(100),
+        [&](int32_t, const log::RecordView& r) {
+          progressed = true;
+          fn(r);
+          done = r.offset.v + 1 >= end;
+          return !done;
+        },
+        [&](int32_t) { done = true; }));
+    OS_RETURN_IF_ERROR(flush(done));
+    auto now = std::chrono::steady_clock::now();
+    if (progressed) last_progress = now;
+    if (!done && now - last_progress > client.options().timeout)
+      return timed_out(what + " '" + topic + "' partition " + std::to_string(p) + ": no records from " +
+                       client.where() + " for " + std::to_string(client.timeout_ms()) + " ms before its end (" +
+                       std::to_string(end) + ")");
+  }
+  return Status::ok();
+}
+
 }  // namespace orderstream::cluster

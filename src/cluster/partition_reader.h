@@ -49,6 +49,15 @@ class PartitionReader {
   std::string buffer_;  // one record in the log's stored form, for its RecordView
 };
 
+// Reads partition p of `topic` from its beginning up to `end` (the offset after the last record
+// wanted, as its high watermark said) or the partition's end, whichever comes first. fn gets each
+// record; after every poll, flush(done) runs (to store what fn gathered, say). Fails with
+// TimedOut, naming `what` ("copying", "restoring from"), when no record comes for the client's
+// timeout before the end: a partition that ends short of `end` must not hang its reader.
+Status read_partition_to_end(KafkaClient& client, const std::string& topic, int32_t p, int64_t end,
+                             const std::function<void(const log::RecordView& r)>& fn,
+                             const std::function<Status(bool done)>& flush, const std::string& what);
+
 // The offsets `group` has committed for the partitions (nullopt: none committed).
 Result<std::vector<std::optional<int64_t>>> committed_offsets(KafkaClient& client, const std::string& topic,
                                                               const std::vector<int32_t>& partitions);

@@ -34,37 +34,21 @@ Status read_changelog(KafkaClient& client, const std::string& topic, int32_t p,
   OS_RETURN_IF_ERROR(fill_offsets(client, &t));
   const ClusterPartition& part = t.partitions[static_cast<size_t>(p)];
   if (part.end <= part.start) return Status::ok();
-  PartitionReader reader(client, topic);
-  OS_RETURN_IF_ERROR(reader.assign({{p, kOffsetBeginning}}));
   std::vector<Change> batch;
-  bool done = false;
-  auto last_progress = std::chrono::steady_clock::now();
-  while (!done) {
-    bool progressed = false;
-    Status st = reader.poll(
-        std::chrono::milliseconds(100),
-        [&](int32_t, const log::RecordView& r) {
-          progressed = true;
-          batch.push_back({std::string(r.key.value_or("")),
-                           r.value ? std::optional<std::string>(std::string(*r.value)) : std::nullopt});
-          ++*count;
-          done = r.offset.v + 1 >= part.end;
-          return !done;
-        },
-        [&](int32_t) { done = true; });
-    OS_RETURN_IF_ERROR(st);
-    if (batch.size() >= kRestoreBatch || (done && !batch.empty())) {
-      OS_RETURN_IF_ERROR(apply(batch));
-      batch.clear();
-    }
-    auto now = std::chrono::steady_clock::now();
-    if (progressed) last_progress = now;
-    if (!done && now - last_progress > client.options().timeout)
-      return timed_out("restoring from '" + topic + "' partition " + std::to_string(p) + ": no records from " +
-                     client.where() + " for " + std::to_string(client.timeout_ms()) + " ms before its end (" +
-                     std::to_string(part.end) + ")");
-  }
-  return Status::ok();
+  return read_partition_to_end(
+      client, topic, p, part.end,
+      [&](const log::RecordView& r) {
+        batch.push_back({std::string(r.key.value_or("")),
+                         r.value ? std::optional<std::string>(std::string(*r.value)) : std::nullopt});
+        ++*count;
+      },
+      [&](bool done) -> Status {
+        if (batch.size() < kRestoreBatch && !(done && !batch.empty())) return Status::ok();
+        OS_RETURN_IF_ERROR(apply(batch));
+        batch.clear();
+        return Status::ok();
+      },
+      "restoring from");
 }
 
 }  // namespace
