@@ -1,7 +1,5 @@
 #include "cluster/state_restore.h"
 
-#include <chrono>
-
 #include "cluster/cluster_metadata.h"
 #include "cluster/partition_reader.h"
 #include "cluster/step_records.h"
@@ -43,7 +41,7 @@ Status read_changelog(KafkaClient& client, const std::string& topic, int32_t p,
         ++*count;
       },
       [&](bool done) -> Status {
-        if (batch.size() < kRestoreBatch && !(done && !batch.empty())) return Status::ok();
+        if (batch.empty() || (batch.size() < kRestoreBatch && !done)) return Status::ok();
         OS_RETURN_IF_ERROR(apply(batch));
         batch.clear();
         return Status::ok();
