@@ -109,7 +109,12 @@ void get_health(const std::shared_ptr<const OpsContext>& ctx, Responder res) {
   bool failed = !h.write_failure.is_ok();
   std::vector<stream::TaskFailure> tasks;
   if (ctx->failed_tasks) tasks = ctx->failed_tasks();
-  bool degraded = !h.failed_partitions.empty() || !h.storage_full.is_ok() || !tasks.empty();
+  // The log's flag is cleared by any commit that fits (a small write may), while a task whose
+  // step did not fit stays blocked until its own step commits: either means storage is full.
+  Status full = h.storage_full;
+  for (const stream::TaskFailure& t : tasks)
+    if (full.is_ok() && t.status.code() == StatusCode::kNoSpace) full = t.status;
+  bool degraded = !h.failed_partitions.empty() || !full.is_ok() || !tasks.empty();
   std::string body = std::string("{\"status\":") +
                      (failed ? "\"failed\"" : degraded ? "\"degraded\"" : "\"ok\"");
   body += ",\"failedPartitions\":[";
@@ -129,8 +134,8 @@ void get_health(const std::shared_ptr<const OpsContext>& ctx, Responder res) {
             ",\"failedSteps\":" + std::to_string(tasks[i].failures) +
             ",\"error\":" + json_quote(tasks[i].status.to_string()) + "}";
   }
-  body += "],\"storageFull\":" + std::string(h.storage_full.is_ok() ? "false" : "true");
-  if (!h.storage_full.is_ok()) body += ",\"storageError\":" + json_quote(h.storage_full.message());
+  body += "],\"storageFull\":" + std::string(full.is_ok() ? "false" : "true");
+  if (!full.is_ok()) body += ",\"storageError\":" + json_quote(full.message());
   if (failed) body += ",\"writeError\":" + json_quote(h.write_failure.message());
   res.send(json_response(failed ? bhttp::status::service_unavailable : bhttp::status::ok, body + "}"));
 }
