@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "cli/service_commands.h"
@@ -37,6 +38,18 @@ Result<int64_t> end_offsets(log::Log& log, const char* topic, int32_t partitions
   return total;
 }
 
+// Bytes this process has passed to write(2) and friends so far (Linux /proc/self/io "wchar"),
+// 0 where that is not available: with the commit count it shows how much the serial write
+// phase moves per order, which is what limits the pipeline (bench/README.md).
+int64_t bytes_written() {
+  std::ifstream io("/proc/self/io");
+  std::string name;
+  int64_t value = 0;
+  while (io >> name >> value)
+    if (name == "wchar:") return value;
+  return 0;
+}
+
 int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
   std::string dir = o.data_dir;
   bool temp = dir.empty();
@@ -66,6 +79,8 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
       return report(r.status());
   }
   int64_t records_before = log.appended_records();
+  uint64_t commits_before = log.version();
+  int64_t written_before = bytes_written();
   runtime.start();
   auto start = Clock::now();
   std::mt19937_64 rng(42);
@@ -108,6 +123,8 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
   double inject_secs = std::chrono::duration<double>(injected - start).count();
   int64_t carried = log.appended_records() - records_before;
+  auto commits = static_cast<double>(log.version() - commits_before);
+  auto written = static_cast<double>(bytes_written() - written_before);
   runtime.stop();
   std::fprintf(stderr, "\n");
   std::printf("pipeline: %lld orders, %d partitions, %zu tasks, sync mode %s\n", static_cast<long long>(o.orders),
@@ -116,6 +133,9 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
   std::printf("  %.0f orders/s to final state; the log carried %lld records = %.0f records/s\n",
               static_cast<double>(o.orders) / secs, static_cast<long long>(carried),
               static_cast<double>(carried) / secs);
+  std::printf("  %.0f commits (%.0f records each); %.0f MB written, %.0f bytes per order\n", commits,
+              commits > 0 ? static_cast<double>(carried) / commits : 0.0, written / 1e6,
+              written / static_cast<double>(o.orders));
   std::fflush(stdout);
   opened->reset();
   if (temp) std::filesystem::remove_all(dir);
