@@ -22,6 +22,7 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 if [ -n "$url" ]; then
   cat >&2 <<HINT
+orderstream: the web console is at $url/ui/ (open it in a browser).
 orderstream: the server runs in this terminal (Ctrl-C stops it). In another one, from $root:
   curl -s $url/health    # the server's state: {"status":"ok",...}
   bin/orderstream topics list    # the binary; reads the log beside the server (--help: every command)

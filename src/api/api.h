@@ -101,6 +101,13 @@ void add_proxy_produce_route(Router& router, const std::shared_ptr<const TopicsC
 void add_sse_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);    // sse_routes.cpp
 void add_admin_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);  // admin_routes.cpp
 void add_sql_routes(Router& router, const std::shared_ptr<const SqlContext>& ctx);       // sql_routes.cpp
+// GET /v1/admin/topics[/{topic}] and /v1/admin/groups[/{group}]: offsets, sizes, owners, lag.
+void add_admin_read_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);  // admin_read_routes.cpp
+// The web console: GET / and /ui redirect to /ui/, which serves the embedded ui/ files.
+void add_ui_routes(Router& router);                                                          // ui_routes.cpp
+// Whether `path` is one of the console's files, which the API token does not guard (they hold
+// no data; the console sends the token with its API calls).
+bool ui_public_path(std::string_view path);
 
 // The Kafka backend's routing of a read of `key` from sub-topology `sub`'s stores: true when the
 // request went to the owning instance (its answer relayed within `timeout`) or was answered 503

@@ -5,6 +5,8 @@
 
 #include <memory>
 
+#include "api/api.h"
+
 namespace orderstream::api {
 
 namespace bhttp = boost::beast::http;
@@ -31,6 +33,7 @@ Guard token_guard(TokenPolicy policy) {
     bool read = req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
     // Liveness probes and load balancers carry no credentials; /health tells them nothing secret.
     if (read && (path == "/health" || (p->metrics_public && path == "/metrics"))) return std::nullopt;
+    if (read && ui_public_path(path)) return std::nullopt;
     std::string_view auth = req[bhttp::field::authorization];
     constexpr std::string_view kBearer = "Bearer ";
     bool bearer = auth.size() >= kBearer.size() && boost::beast::iequals(auth.substr(0, kBearer.size()), kBearer);

@@ -169,10 +169,12 @@ void add_api_routes(Router& router, const ApiRoutes& routes) {
   add_resource_routes(router, routes.orders);
   add_email_routes(router, routes.orders);
   add_ops_routes(router, routes.ops);
+  add_ui_routes(router);
   size_t first_log_route = router.route_count();
   add_rest_proxy_routes(router, routes.topics);
   add_sse_routes(router, routes.topics);
   add_admin_routes(router, routes.topics);
+  add_admin_read_routes(router, routes.topics);
   if (routes.sql) add_sql_routes(router, routes.sql);
   if (routes.log_routes_refusal)
     router.answer_from(first_log_route, [message = *routes.log_routes_refusal](RouteRequest&&, Responder res) {

@@ -330,7 +330,7 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global, int* exit_cod
                   "the latest commit). Neither lets a power cut damage the log")
       ->check(CLI::IsMember({"durable", "lazy"}));
   cmd->add_option("--api-token", o->api_token,
-                  "Require 'Authorization: Bearer TOKEN' on every request but GET /health, and SASL PLAIN "
+                  "Require 'Authorization: Bearer TOKEN' on every request but GET /health and the web console's files (/ui/), and SASL PLAIN "
                   "with TOKEN as password on the Kafka listener")
       ->envname("ORDERSTREAM_API_TOKEN")
       ->type_name("TOKEN");
