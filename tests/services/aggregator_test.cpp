@@ -2,12 +2,10 @@
 
 #include <doctest/doctest.h>
 
-#include "log/partitioner.h"
 #include "services/json_codec.h"
 #include "services/order_records.h"
 #include "services/topics.h"
 #include "stream/test_driver.h"
-#include "stream/topology.h"
 #include "support/check_ok.h"
 #include "support/temp_dir.h"
 
@@ -162,50 +160,6 @@ TEST_SUITE("aggregator") {
       a.validation("o", kDetails, kPass);
       CHECK(a.decisions("o") == States{OrderState::kValidated});
     }
-  }
-
-  TEST_CASE("an order costs one key: its progress and JSON while undecided, only the decision after") {
-    Aggregator a;
-    PartitionId p = log::partition_for_key("o", 2);
-    a.order("o");
-    a.validation("o", kInv, kPass);
-    auto pending = a.driver.store_get(kAggregatorSubTopology, p, "checks", "o");
-    REQUIRE_OK(pending);
-    REQUIRE(pending->has_value());
-    CHECK((*pending)->find("\"id\":\"o\"") != std::string::npos);  // the order, kept for the decision
-    a.validation("o", kFraud, kPass);
-    a.validation("o", kDetails, kPass);
-    REQUIRE(a.decisions("o") == States{OrderState::kValidated});
-    auto decided = a.driver.store_get(kAggregatorSubTopology, p, "checks", "o");
-    REQUIRE_OK(decided);
-    REQUIRE(decided->has_value());
-    CHECK_MESSAGE((*decided)->find('{') == std::string::npos, **decided);
-    CHECK((*decided)->find('D') != std::string::npos);
-    auto legacy = a.driver.store_get(kAggregatorSubTopology, p, "orders", "o");
-    REQUIRE_OK(legacy);
-    CHECK_FALSE(legacy->has_value());
-  }
-
-  TEST_CASE("an order left undecided in the store of earlier releases is decided once, then cleared") {
-    Aggregator a;
-    PartitionId p = log::partition_for_key("o", 2);
-    std::string json = *order_record(test_order("o")).value;
-    // What an earlier release left: the CREATED order in the "orders" store, no check yet.
-    REQUIRE_OK(a.driver.log().write([&](log::WriteTxn& w) {
-      return w.put(stream::scoped_store_name(kAggregatorSubTopology, p, "orders"), "o", json);
-    }));
-    a.validation("o", kInv, kPass);
-    a.order("o");  // a duplicate of the CREATED record it already has: no second entry
-    a.validation("o", kFraud, kPass);
-    CHECK(a.decisions("o").empty());
-    a.validation("o", kDetails, kPass);
-    CHECK(a.decisions("o") == States{OrderState::kValidated});
-    auto legacy = a.driver.store_get(kAggregatorSubTopology, p, "orders", "o");
-    REQUIRE_OK(legacy);
-    CHECK_FALSE(legacy->has_value());
-    a.order("o");
-    a.validation("o", kDetails, kPass);
-    CHECK(a.decisions("o") == States{OrderState::kValidated});
   }
 
   TEST_CASE("malformed validations are skipped") {
