@@ -1,7 +1,7 @@
 // What one commit writes when it touches many LMDB databases, against the same records kept in
 // one database with a key range each: the per-commit cost behind `bench pipeline`, whose
 // commits touch about 60 databases (each partition of each topic, each task's stores).
-// Raw LMDB, no orderstream code. Usage: lmdb_commit_pages_bench DATABASES separate|shared DIR
+// Raw LMDB (of orderstream only common/proc_io.h). Usage: lmdb_commit_pages_bench DATABASES separate|shared DIR
 // (DIR must exist and be empty). Prints the bytes passed to write(2) per commit (/proc/self/io
 // "wchar"), per record, the median commit time (fdatasync included) and records/s.
 #include <lmdb.h>
@@ -11,9 +11,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
+
+#include "common/proc_io.h"
 
 namespace {
 
@@ -21,15 +22,6 @@ constexpr int kPrefill = 50000;   // records per range before timing: B-trees of
 constexpr int kCommits = 200;
 constexpr int kPerRange = 10;     // records each commit adds to each range
 constexpr size_t kValueSize = 150;  // about an order record's value
-
-int64_t bytes_written() {
-  std::ifstream io("/proc/self/io");
-  std::string name;
-  int64_t value = 0;
-  while (io >> name >> value)
-    if (name == "wchar:") return value;
-  return 0;
-}
 
 // 4-byte range, 8-byte offset, big-endian: ranges sort apart, offsets append within them.
 void make_key(char* k, uint32_t range, uint64_t offset) {
@@ -77,7 +69,7 @@ int main(int argc, char** argv) {
   }
   if (!ok(mdb_txn_commit(txn), "mdb_txn_commit")) return 1;
 
-  int64_t written_before = bytes_written();
+  int64_t written_before = orderstream::process_bytes_written();
   auto start = std::chrono::steady_clock::now();
   std::vector<double> commit_ms;
   for (int c = 0; c < kCommits; ++c) {
@@ -93,7 +85,7 @@ int main(int argc, char** argv) {
     commit_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  auto written = static_cast<double>(bytes_written() - written_before);
+  auto written = static_cast<double>(orderstream::process_bytes_written() - written_before);
   std::sort(commit_ms.begin(), commit_ms.end());
   double records = static_cast<double>(ranges) * kPerRange * kCommits;
   std::printf("%d ranges in %s: %.0f KB written per commit (%.0f B per %zu B record), commit p50 %.2f ms, %.0f records/s\n",

@@ -5,10 +5,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
 
 #include "cli/service_commands.h"
+#include "common/proc_io.h"
 #include "services/ecosystem.h"
 #include "services/json_codec.h"
 #include "services/topics.h"
@@ -36,18 +36,6 @@ Result<int64_t> end_offsets(log::Log& log, const char* topic, int32_t partitions
     total += info.end.v;
   }
   return total;
-}
-
-// Bytes this process has passed to write(2) and friends so far (Linux /proc/self/io "wchar"),
-// 0 where that is not available: with the commit count it shows how much the serial write
-// phase moves per order, which is what limits the pipeline (bench/README.md).
-int64_t bytes_written() {
-  std::ifstream io("/proc/self/io");
-  std::string name;
-  int64_t value = 0;
-  while (io >> name >> value)
-    if (name == "wchar:") return value;
-  return 0;
 }
 
 int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
@@ -79,8 +67,10 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
       return report(r.status());
   }
   int64_t records_before = log.appended_records();
+  // The commits and bytes written show how much the serial write phase moves per order, which
+  // is what limits the pipeline (bench/README.md).
   uint64_t commits_before = log.version();
-  int64_t written_before = bytes_written();
+  int64_t written_before = process_bytes_written();
   runtime.start();
   auto start = Clock::now();
   std::mt19937_64 rng(42);
@@ -124,7 +114,7 @@ int bench_pipeline(const GlobalOptions& global, const PipelineOptions& o) {
   double inject_secs = std::chrono::duration<double>(injected - start).count();
   int64_t carried = log.appended_records() - records_before;
   auto commits = static_cast<double>(log.version() - commits_before);
-  auto written = static_cast<double>(bytes_written() - written_before);
+  auto written = static_cast<double>(process_bytes_written() - written_before);
   runtime.stop();
   std::fprintf(stderr, "\n");
   std::printf("pipeline: %lld orders, %d partitions, %zu tasks, sync mode %s\n", static_cast<long long>(o.orders),
