@@ -100,9 +100,11 @@ async function refreshTopics() {
 
 function showTopic(t) {
   const box = document.getElementById('topic-detail');
+  const changed = box.hidden || box.querySelector('h3').textContent !== t.name;
   box.hidden = false;
   box.querySelector('h3').textContent = t.name;
-  fill(box.querySelector('tbody'), t.partitionOffsets, (row, p) => {
+  if (changed) resetBrowser(t);
+  fill(box.querySelector('.partitions tbody'), t.partitionOffsets, (row, p) => {
     cell(row, p.partition, 'num');
     cell(row, number(p.start), 'num');
     cell(row, number(p.end), 'num');
@@ -118,6 +120,127 @@ function showTopic(t) {
     dd.textContent = v;
     dl.append(dt, dd);
   }
+}
+
+// --- the message browser: GET /v1/admin/topics/{topic}/records --------------------------------
+
+const browser = { topic: null, next: new Map(), shown: new Set() };
+
+function resetBrowser(t) {
+  browser.topic = t.name;
+  browser.next.clear();
+  browser.shown.clear();
+  const select = document.getElementById('browse-partition');
+  select.replaceChildren(new Option('all', ''));
+  for (let p = 0; p < t.partitions; ++p) select.append(new Option(String(p), String(p)));
+  document.querySelector('#messages tbody').replaceChildren();
+  document.getElementById('browse-more').hidden = true;
+}
+
+// A JSON value as nested, collapsible fields; anything else as text.
+function jsonNode(value, label) {
+  if (value === null || typeof value !== 'object') {
+    const span = document.createElement('div');
+    if (label !== undefined) span.append(Object.assign(document.createElement('span'), { className: 'json-key', textContent: label + ': ' }));
+    span.append(JSON.stringify(value));
+    return span;
+  }
+  const details = document.createElement('details');
+  details.open = label === undefined;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+  const summary = document.createElement('summary');
+  summary.textContent = (label !== undefined ? label + ': ' : '') + (Array.isArray(value) ? `[${entries.length}]` : `{${entries.length}}`);
+  details.append(summary);
+  const inner = document.createElement('div');
+  inner.className = 'json-nested';
+  for (const [k, v] of entries) inner.append(jsonNode(v, k));
+  details.append(inner);
+  return details;
+}
+
+function valueCell(row, text) {
+  const td = row.insertCell();
+  if (text === null) {
+    td.textContent = 'null';
+    return;
+  }
+  try {
+    const parsed = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object') {
+      td.append(jsonNode(parsed));
+      return;
+    }
+  } catch { /* not JSON: shown as text */ }
+  td.textContent = text;
+}
+
+function addMessages(records) {
+  const tbody = document.querySelector('#messages tbody');
+  const rowsToAdd = [];
+  for (const r of records) {
+    const id = `${r.partition}-${r.offset}`;
+    if (browser.shown.has(id)) continue;
+    browser.shown.add(id);
+    const row = document.createElement('tr');
+    row.dataset.partition = r.partition;
+    row.dataset.offset = r.offset;
+    cell(row, r.partition, 'num');
+    cell(row, r.offset, 'num');
+    cell(row, new Date(r.timestamp).toISOString());
+    cell(row, r.key);
+    valueCell(row, r.value);
+    cell(row, r.headers.map(([k, v]) => `${k}=${v}`).join(' '));
+    rowsToAdd.push(row);
+  }
+  tbody.append(...rowsToAdd);
+}
+
+function browseQuery(extra) {
+  const params = new URLSearchParams(extra);
+  const key = document.getElementById('browse-key').value;
+  const text = document.getElementById('browse-text').value;
+  if (key) params.set('key', key);
+  if (text) params.set('q', text);
+  return `/v1/admin/topics/${encodeURIComponent(browser.topic)}/records?${params}`;
+}
+
+function remember(answer) {
+  for (const p of answer.partitions) browser.next.set(p.partition, p);
+  const more = [...browser.next.values()].some((p) => p.next < p.end);
+  document.getElementById('browse-more').hidden = !more;
+}
+
+async function browse(event) {
+  event.preventDefault();
+  const params = {};
+  const partition = document.getElementById('browse-partition').value;
+  if (partition !== '') params.partition = partition;
+  const seek = document.getElementById('browse-seek').value;
+  const at = document.getElementById('browse-at').value;
+  if (seek === 'latest') params.offset = 'latest';
+  else if (seek === 'offset') params.offset = at || '0';
+  else if (seek === 'timestamp') params.timestamp = at || '0';
+  browser.next.clear();
+  browser.shown.clear();
+  document.querySelector('#messages tbody').replaceChildren();
+  const answer = await api(browseQuery(params));
+  addMessages(answer.records);
+  remember(answer);
+}
+
+// The next page of each partition that has one (one request per partition: each has its own
+// next offset); the live tail asks every partition, since new records may have arrived anywhere.
+async function browseOn({ tailing }) {
+  const pending = [...browser.next.values()].filter((p) => p.next < p.end || tailing);
+  const answers = await Promise.all(pending.map((p) => api(browseQuery({ partition: p.partition, offset: p.next }))));
+  const records = answers.flatMap((a) => a.records).sort((a, b) => a.timestamp - b.timestamp);
+  addMessages(records);
+  for (const a of answers) remember(a);
+}
+
+async function tail() {
+  if (current === 'topics' && browser.topic && browser.next.size && document.getElementById('browse-tail').checked)
+    await browseOn({ tailing: true });
 }
 
 async function refreshGroups() {
@@ -217,6 +340,7 @@ async function refreshHealth() {
 
 async function refresh() {
   await refreshHealth();
+  await tail().catch((e) => console.warn(`tail: ${e.message}`));
   const page = pages[current];
   if (page && page.refresh) {
     try {
@@ -236,6 +360,8 @@ function show(name) {
 }
 
 document.getElementById('sql-form').addEventListener('submit', runSql);
+document.getElementById('browse-form').addEventListener('submit', (e) => browse(e).catch((err) => console.warn(err.message)));
+document.getElementById('browse-more').addEventListener('click', () => browseOn({ tailing: false }).catch((err) => console.warn(err.message)));
 window.addEventListener('hashchange', () => show(location.hash.slice(1)));
 show(location.hash.slice(1));
 setInterval(refresh, REFRESH_MS);

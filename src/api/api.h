@@ -103,6 +103,8 @@ void add_admin_routes(Router& router, const std::shared_ptr<const TopicsContext>
 void add_sql_routes(Router& router, const std::shared_ptr<const SqlContext>& ctx);       // sql_routes.cpp
 // GET /v1/admin/topics[/{topic}] and /v1/admin/groups[/{group}]: offsets, sizes, owners, lag.
 void add_admin_read_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);  // admin_read_routes.cpp
+// GET /v1/admin/topics/{topic}/records: seek by offset or time, filter by key and text.
+void add_admin_browse_routes(Router& router, const std::shared_ptr<const TopicsContext>& ctx);  // admin_browse_routes.cpp
 // The web console: GET / and /ui redirect to /ui/, which serves the embedded ui/ files.
 void add_ui_routes(Router& router);                                                          // ui_routes.cpp
 // Whether `path` is one of the console's files, which the API token does not guard (they hold

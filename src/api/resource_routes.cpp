@@ -175,6 +175,7 @@ void add_api_routes(Router& router, const ApiRoutes& routes) {
   add_sse_routes(router, routes.topics);
   add_admin_routes(router, routes.topics);
   add_admin_read_routes(router, routes.topics);
+  add_admin_browse_routes(router, routes.topics);
   if (routes.sql) add_sql_routes(router, routes.sql);
   if (routes.log_routes_refusal)
     router.answer_from(first_log_route, [message = *routes.log_routes_refusal](RouteRequest&&, Responder res) {

@@ -56,6 +56,13 @@ TEST_SUITE("e2e console browser") {
     CHECK(s.stop() == 0);
   }
 
+  TEST_CASE("console: the message browser seeks by offset, filters by key, folds JSON and tails live") {
+    ServerFixture s;
+    start_with_orders(s, 5);
+    run_phase(s, "messages");
+    CHECK(s.stop() == 0);
+  }
+
   TEST_CASE("console: the groups page shows each stream task's committed offsets, end and lag") {
     ServerFixture s;
     start_with_orders(s, 3);
